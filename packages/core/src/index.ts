@@ -35,6 +35,8 @@ export type { RgbaImage } from './ports/rgbaImage';
 export type { DecodeLimits, ImageDecoder } from './ports/imageDecoder';
 
 // Detection (exports below)
+export { faceLandmarksWiper } from './detection/faceLandmarks';
+export type { FaceLandmarks } from './detection/faceLandmarks';
 
 // Geometry and alignment (exports below)
 
