@@ -39,6 +39,16 @@ export { faceLandmarksWiper } from './detection/faceLandmarks';
 export type { FaceLandmarks } from './detection/faceLandmarks';
 
 // Geometry and alignment (exports below)
+export {
+  affine,
+  affineScale,
+  composeAffine,
+  identityAffine,
+  invertAffine,
+  similarityAffine,
+  transformPoints,
+} from './geometry/affine2d';
+export type { Affine2D } from './geometry/affine2d';
 
 // Templates (exports below)
 
