@@ -49,6 +49,7 @@ export {
   transformPoints,
 } from './geometry/affine2d';
 export type { Affine2D } from './geometry/affine2d';
+export { canonicalFivePoints, fivePointCount } from './geometry/canonicalFace';
 
 // Templates (exports below)
 
