@@ -1,8 +1,12 @@
 import type { WipeOutcome, Wiper } from './wiper';
 import { zeroFillAndVerify } from './zeroFill';
 
-/** Any typed array, including BigInt64Array and Float16Array where the runtime has it. */
-type AnyTypedArray = Exclude<ArrayBufferView, DataView>;
+/**
+ * Any typed array, including BigInt64Array and Float16Array where the runtime has it.
+ *
+ * @public
+ */
+export type AnyTypedArray = Exclude<ArrayBufferView, DataView>;
 
 function bytesOf(view: ArrayBufferView | ArrayBufferLike): Uint8Array {
   if (ArrayBuffer.isView(view)) {

@@ -114,10 +114,7 @@ export class EphemeralScope implements HandleAdopter, Disposable, AsyncDisposabl
   hold<T>(value: T, options: HoldOptions<T>): EphemeralHandle<T> {
     const wiper = options.wiper ?? (this.#wipers.require(value) as Wiper<T>);
     const handle = new EphemeralHandle<T>(value, { ...options, wiper }, this.#owner);
-    if (!this.isOpen) {
-      handle.purge();
-      throw this.#closedError();
-    }
+    if (!this.isOpen) this.#refuse(handle);
     this.#entries.push(handle as EphemeralHandle<unknown>);
     return handle;
   }
@@ -127,10 +124,7 @@ export class EphemeralScope implements HandleAdopter, Disposable, AsyncDisposabl
    * becomes unusable. Returns the handle to use from now on.
    */
   adopt<T>(handle: EphemeralHandle<T>): EphemeralHandle<T> {
-    if (!this.isOpen) {
-      handle.purge();
-      throw this.#closedError();
-    }
+    if (!this.isOpen) this.#refuse(handle);
     const adopted = handle.rehome(this.#owner);
     this.#entries.push(adopted as EphemeralHandle<unknown>);
     return adopted;
@@ -205,10 +199,22 @@ export class EphemeralScope implements HandleAdopter, Disposable, AsyncDisposabl
     return errors;
   }
 
-  #closedError(): PurgedError {
+  /** Wipe data handed to a closed scope, then refuse it. */
+  #refuse(handle: EphemeralHandle<unknown>): never {
+    let failure: unknown;
+    try {
+      handle.purge();
+    } catch (error) {
+      failure = error;
+    }
+    throw this.#closedError(failure);
+  }
+
+  #closedError(cause?: unknown): PurgedError {
     return new PurgedError(
       `The scope '${this.path}' has been purged${this.#signal?.aborted ? ' (aborted)' : ''}; ` +
         'open a new scope for new work.',
+      cause === undefined ? undefined : { cause },
     );
   }
 }

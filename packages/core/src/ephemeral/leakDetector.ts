@@ -21,6 +21,8 @@ export interface LeakReport {
 export type LeakReporter = (report: LeakReport) => void;
 
 const defaultReporter: LeakReporter = (report) => {
+  // The one console write in core: a leak is a bug in the app, and the default must be loud.
+  // eslint-disable-next-line no-console
   console.warn(
     `[vopop] An ephemeral ${report.kind} handle '${report.label}' was garbage-collected ` +
       'without being purged. Its bytes were not wiped. Hold it in an EphemeralScope or ' +

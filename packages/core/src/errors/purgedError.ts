@@ -9,8 +9,11 @@ import { VopopError } from './vopopError';
 export class PurgedError extends VopopError {
   readonly code = 'PURGED' as const;
 
-  constructor(message = 'This ephemeral value has been purged; it cannot be read again.') {
-    super(message);
+  constructor(
+    message = 'This ephemeral value has been purged; it cannot be read again.',
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
     this.name = 'PurgedError';
   }
 }
