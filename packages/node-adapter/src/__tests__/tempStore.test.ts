@@ -1,0 +1,87 @@
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EphemeralScope, PurgedError } from '@vopop/core';
+import { NodeTempStore } from '../tempStore/nodeTempStore';
+
+const here = dirname(fileURLToPath(import.meta.url));
+let directory: string;
+
+beforeEach(() => {
+  directory = join(mkdtempSync(join(tmpdir(), 'vopop-test-')), 'store');
+});
+afterEach(() => rmSync(dirname(directory), { recursive: true, force: true }));
+
+describe('NodeTempStore (P6)', () => {
+  it('writes private files and wipes them at purge', () => {
+    const store = new NodeTempStore({ directory });
+    expect(statSync(directory).mode & 0o777).toBe(0o700);
+    const scope = new EphemeralScope({ label: 'generation' });
+    const bytes = Uint8Array.from({ length: 3000 }, (_, i) => (i % 200) + 1);
+    const file = store.write(scope, 'encoded.video', bytes);
+    const { path } = file.value;
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(readFileSync(path).equals(Buffer.from(bytes))).toBe(true);
+
+    const receipt = scope.purge();
+    expect(existsSync(path)).toBe(false);
+    expect(readdirSync(directory)).toEqual([]);
+    expect(receipt.records[0]).toMatchObject({
+      kind: 'temp-file',
+      bytes: 3000,
+      method: 'zero-overwrite+unlink',
+      verified: true,
+    });
+  });
+
+  it('refuses to write into a purged scope and leaves no file', () => {
+    const store = new NodeTempStore({ directory });
+    const scope = new EphemeralScope();
+    scope.purge();
+    expect(() => store.write(scope, 'late', new Uint8Array(4))).toThrow(PurgedError);
+    expect(readdirSync(directory)).toEqual([]);
+  });
+
+  it('refuses a directory other users can read', () => {
+    const shared = mkdtempSync(join(tmpdir(), 'vopop-shared-'));
+    try {
+      chmodSync(shared, 0o755);
+      expect(() => new NodeTempStore({ directory: shared })).toThrow(/readable by other users/);
+    } finally {
+      rmSync(shared, { recursive: true, force: true });
+    }
+  });
+
+  it('sweeps files left by a killed process, and only those', async () => {
+    const store = new NodeTempStore({ directory });
+    const mine = store.write(new EphemeralScope(), 'live', new Uint8Array([1, 2, 3]));
+
+    // A real second process writes a temp file and is killed before it can purge.
+    const script = join(dirname(directory), 'victim.ts');
+    writeFileSync(
+      script,
+      `import { EphemeralScope } from '@vopop/core';
+       import { NodeTempStore } from ${JSON.stringify(resolve(here, '../tempStore/nodeTempStore.ts'))};
+       const store = new NodeTempStore({ directory: ${JSON.stringify(directory)} });
+       const file = store.write(new EphemeralScope(), 'victim', new Uint8Array(4096).fill(7));
+       process.stdout.write(file.value.path + '\\n');
+       setInterval(() => {}, 1000);`,
+    );
+    const victim = spawn(process.execPath, ['--conditions=@vopop/source', '--import', 'tsx', script], {
+      cwd: here,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const victimPath = await new Promise<string>((done) => victim.stdout.once('data', (d) => done(String(d).trim())));
+    expect(existsSync(victimPath)).toBe(true);
+    victim.kill('SIGKILL');
+    await new Promise((done) => victim.once('exit', done));
+
+    expect(new NodeTempStore({ directory }).sweep()).toBe(1);
+    expect(existsSync(victimPath)).toBe(false);
+    expect(existsSync(mine.value.path)).toBe(true);
+    mine.purge();
+  });
+});
