@@ -94,3 +94,14 @@ export function transformPoints<T extends Float32Array | Float64Array>(
 export function affineScale(m: Affine2D): number {
   return Math.sqrt(Math.abs(m[0]! * m[4]! - m[1]! * m[3]!));
 }
+
+/**
+ * Rotation angle of the linear part of an affine map, in radians, measured like
+ * {@link similarityAffine}'s `angle` (from the x axis towards the y axis). Exact for a similarity;
+ * for a general affine map it is the angle of the image of the x axis.
+ *
+ * @public
+ */
+export function affineRotation(m: Affine2D): number {
+  return Math.atan2(m[3]!, m[0]!);
+}
