@@ -1,4 +1,8 @@
 import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tsup.config.base';
 
-export default defineConfig(packageBuild());
+export default defineConfig([
+  packageBuild({ platform: 'node' }),
+  // The `vopop` command: ESM only, no types, keeps its shebang.
+  packageBuild({ entry: { cli: 'src/cli/main.ts' }, format: ['esm'], dts: false, clean: false, platform: 'node' }),
+]);

@@ -1,0 +1,34 @@
+import type { FaceLandmarks } from '../detection/faceLandmarks';
+import type { EncodedVideo } from '../encoding/videoEncoderPort';
+import type { EphemeralScope } from '../ephemeral/ephemeralScope';
+import type { Template } from '../templates/templateSchema';
+import type { RgbaImage } from './rgbaImage';
+
+/**
+ * Everything a renderer needs for one video. The photo and landmarks are read during
+ * `render` only; the renderer keeps no reference once it returns.
+ *
+ * @public
+ */
+export interface RenderJob {
+  /** The decoded photo. */
+  readonly photo: RgbaImage;
+  /** The selected face in `photo`. */
+  readonly landmarks: FaceLandmarks;
+  /** The template to render into. */
+  readonly template: Template;
+  /** Fraction of frames done, 0…1, called at most once per frame. */
+  readonly onProgress?: (fraction: number) => void;
+  /** Stops rendering between frames. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Turns a photo, its face and a template into an encoded video held in `scope`: locally
+ * ({@link LocalRenderer}) or through a rendering service.
+ *
+ * @public
+ */
+export interface Renderer {
+  render(job: RenderJob, scope: EphemeralScope): Promise<EncodedVideo>;
+}

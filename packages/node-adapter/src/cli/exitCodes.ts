@@ -1,0 +1,53 @@
+import { isVopopError } from '@vopop/core';
+
+/**
+ * Exit codes by error family, so that scripts can tell "bad photo" from "bad template" without
+ * parsing messages. Documented in the CLI's `--help`.
+ */
+export const exitCodes = {
+  ok: 0,
+  unexpected: 1,
+  usage: 2,
+  input: 3,
+  face: 4,
+  model: 5,
+  template: 6,
+  render: 7,
+  consent: 8,
+  aborted: 130,
+} as const;
+
+const familyOf: Readonly<Record<string, number>> = {
+  INVALID_ARGUMENT: exitCodes.usage,
+  IMAGE_DECODE: exitCodes.input,
+  IMAGE_TOO_LARGE: exitCodes.input,
+  NO_FACE: exitCodes.face,
+  MULTIPLE_FACES: exitCodes.face,
+  FACE_TOO_SMALL: exitCodes.face,
+  POSE_OUT_OF_RANGE: exitCodes.face,
+  MODEL_INTEGRITY: exitCodes.model,
+  TEMPLATE_INVALID: exitCodes.template,
+  RENDER_FAILED: exitCodes.render,
+  ENCODER_UNAVAILABLE: exitCodes.render,
+  RENDER_SERVICE: exitCodes.render,
+  CONSENT_REQUIRED: exitCodes.consent,
+  ABORTED: exitCodes.aborted,
+};
+
+/** The exit code for an error thrown by a command. */
+export function exitCodeFor(error: unknown): number {
+  return isVopopError(error) ? (familyOf[error.code] ?? exitCodes.unexpected) : exitCodes.unexpected;
+}
+
+/** The error as the one JSON object `--json` prints, or a line for humans. */
+export function describeError(error: unknown): { code: string; message: string } {
+  if (isVopopError(error)) return { code: error.code, message: error.message };
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'UNEXPECTED', message };
+}
+
+/** Exit-code table for `--help` texts. */
+export const exitCodeHelp = `Exit codes: 0 ok, 2 usage, 3 unreadable or too large photo, 4 face policy (no face, several,
+too small, turned away), 5 model integrity, 6 template, 7 render/encode, 8 consent missing,
+130 aborted (Ctrl-C), 1 anything unexpected.
+`;

@@ -1,0 +1,153 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import type { ConsentRecord, Template } from '@vopop/core';
+import { generateVideo } from '@vopop/core';
+import { createNodePlatform } from '../nodePlatform';
+import { loadTemplateFile } from '../templates/loadTemplateFile';
+import type { CliCommand } from './cliIo';
+import { describeError, exitCodeFor, exitCodeHelp, exitCodes } from './exitCodes';
+import { progressBar } from './progressBar';
+
+const usage = `Usage: vopop generate <photo> [options]
+
+Make a short video of the face in <photo> (JPEG, PNG or WebP), on this machine, then wipe the
+photo, the landmarks and every frame from memory.
+
+Options:
+  --consent                 confirm that the person in the photo agreed to this (required)
+  --template <id|file>      a built-in template id (see \`vopop templates\`) or a manifest file
+  --multiple largest|reject what to do with several faces (default: largest)
+  -o, --output <file>       where to write the video (default: vopop-<template>.mp4 or .webm)
+  --backend wasm|cpu        tfjs backend (default: wasm, cpu fallback)
+  --json                    print one JSON object (result or error) instead of text
+  -h, --help                this text
+
+${exitCodeHelp}`;
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(0)} KiB`;
+}
+
+/**
+ * `vopop generate <photo>`: photo → video with a progress bar and a purge summary, or one JSON
+ * object with `--json`.
+ *
+ * @public
+ */
+export const generateCommand: CliCommand = async (args, io) => {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: {
+        consent: { type: 'boolean' },
+        template: { type: 'string' },
+        multiple: { type: 'string' },
+        output: { type: 'string', short: 'o' },
+        backend: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    io.stderr(`vopop generate: ${(error as Error).message}\n\n${usage}`);
+    return exitCodes.usage;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(usage);
+    return exitCodes.ok;
+  }
+  const json = values.json === true;
+  const fail = (error: unknown): number => {
+    const described = describeError(error);
+    if (json) io.stdout(`${JSON.stringify({ error: described })}\n`);
+    else io.stderr(`vopop generate: ${described.message}\n`);
+    return exitCodeFor(error);
+  };
+  const usageError = (message: string): number => {
+    if (json) io.stdout(`${JSON.stringify({ error: { code: 'USAGE', message } })}\n`);
+    else io.stderr(`vopop generate: ${message}\n\n${usage}`);
+    return exitCodes.usage;
+  };
+  if (positionals.length !== 1) return usageError('give exactly one photo');
+  if (values.multiple !== undefined && values.multiple !== 'largest' && values.multiple !== 'reject') {
+    return usageError('--multiple must be largest or reject');
+  }
+  if (values.backend !== undefined && values.backend !== 'wasm' && values.backend !== 'cpu') {
+    return usageError('--backend must be wasm or cpu');
+  }
+
+  // Consent is the person's, recorded by whoever runs the command; the CLI keeps no copy.
+  const consent: ConsentRecord | undefined = values.consent
+    ? { purpose: 'face-video', processing: 'on-device', noticeVersion: 'vopop-cli-1', grantedAt: new Date().toISOString() }
+    : undefined;
+
+  const controller = new AbortController();
+  const onSigint = () => controller.abort(new Error('interrupted'));
+  process.once('SIGINT', onSigint);
+  const bar = progressBar(io, io.isTTY && !json);
+  try {
+    let template: string | Template | undefined = values.template;
+    if (template !== undefined && (template.includes('/') || template.endsWith('.json')) && existsSync(template)) {
+      template = (await loadTemplateFile(template)).template;
+    }
+    const photo = new Uint8Array(await readFile(positionals[0]!));
+    await using platform = await createNodePlatform({
+      ...(values.backend ? { detector: { backend: values.backend as 'wasm' | 'cpu' } } : {}),
+    });
+    const result = await generateVideo(
+      {
+        photo,
+        consent: consent as ConsentRecord,
+        ...(template === undefined ? {} : { template }),
+        ...(values.multiple ? { facePolicy: { multiple: values.multiple as 'largest' | 'reject' } } : {}),
+        signal: controller.signal,
+        onProgress: bar.update,
+      },
+      platform,
+    );
+    bar.done();
+    const output = values.output ?? `vopop-${result.templateId}.${result.container}`;
+    try {
+      mkdirSync(dirname(output), { recursive: true });
+      writeFileSync(output, result.video.value);
+    } finally {
+      result.video.purge();
+    }
+    const { totals } = result.receipt;
+    const stageMs = Object.fromEntries(Object.entries(result.timings).map(([k, v]) => [k, Math.round(v)]));
+    if (json) {
+      io.stdout(
+        `${JSON.stringify({
+          output,
+          codec: result.codec,
+          container: result.container,
+          width: result.width,
+          height: result.height,
+          frames: result.frameCount,
+          durationSec: result.durationSec,
+          template: result.templateId,
+          stageMs,
+          purge: totals,
+        })}\n`,
+      );
+    } else {
+      io.stdout(
+        `Wrote ${output} (${result.codec === 'avc' ? 'H.264' : 'VP9'} ${result.container.toUpperCase()}, ` +
+          `${result.width}×${result.height}, ${result.frameCount} frames, ${result.durationSec.toFixed(1)} s)\n` +
+          `Purged ${totals.wiped} buffers (${formatBytes(totals.bytes)}) holding the photo, its landmarks and ` +
+          `every frame; ${totals.verified} of ${totals.wiped} re-read as zeros.\n`,
+      );
+    }
+    return exitCodes.ok;
+  } catch (error) {
+    bar.done();
+    return fail(error);
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+};

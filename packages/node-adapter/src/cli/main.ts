@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+/**
+ * `vopop`: the SDK's command line. Each subcommand lives in its own file; this one only
+ * dispatches and sets the process exit code.
+ */
+import type { CliCommand } from './cliIo';
+import { processIo } from './cliIo';
+import { generateCommand } from './generateCommand';
+import { templatesCommand } from './templatesCommand';
+
+const commands: Readonly<Record<string, CliCommand>> = {
+  generate: generateCommand,
+  templates: templatesCommand,
+};
+
+const usage = `Usage: vopop <command> [options]
+
+Commands:
+  generate <photo>   make a face video from a photo, then wipe the photo (see vopop generate --help)
+  templates          list the built-in templates
+`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h') {
+    processIo.stdout(usage);
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    processIo.stderr(`vopop: unknown command "${name.slice(0, 40)}"\n\n${usage}`);
+    return 2;
+  }
+  return command(rest, processIo);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    processIo.stderr(`vopop: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
