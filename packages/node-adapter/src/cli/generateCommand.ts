@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { ConsentRecord, Template } from '@vopop/core';
-import { generateVideo } from '@vopop/core';
+import { assertConsent, generateVideo } from '@vopop/core';
 import { createNodePlatform } from '../nodePlatform';
 import { loadTemplateFile } from '../templates/loadTemplateFile';
 import type { CliCommand } from './cliIo';
@@ -91,6 +91,8 @@ export const generateCommand: CliCommand = async (args, io) => {
   process.once('SIGINT', onSigint);
   const bar = progressBar(io, io.isTTY && !json);
   try {
+    // Consent first: no photo is read and no model is loaded without it (P8).
+    assertConsent(consent, 'on-device');
     let template: string | Template | undefined = values.template;
     if (template !== undefined && (template.includes('/') || template.endsWith('.json')) && existsSync(template)) {
       template = (await loadTemplateFile(template)).template;
@@ -102,7 +104,7 @@ export const generateCommand: CliCommand = async (args, io) => {
     const result = await generateVideo(
       {
         photo,
-        consent: consent as ConsentRecord,
+        consent,
         ...(template === undefined ? {} : { template }),
         ...(values.multiple ? { facePolicy: { multiple: values.multiple as 'largest' | 'reject' } } : {}),
         signal: controller.signal,
