@@ -1,0 +1,10 @@
+/**
+ * `@vopop/models`: the pinned face detector and landmark model files, and the SHA-256 manifest
+ * that the detector checks every byte against before use. Platform-free: the Node file
+ * locations live in the `./node` entry (`src/node.ts`).
+ *
+ * @packageDocumentation
+ */
+
+export { modelFileNames, modelFilesFor, modelGraphFiles, modelManifest } from './manifest';
+export type { ModelFileEntry, ModelRole } from './manifest';
