@@ -5,10 +5,12 @@
  */
 import type { CliCommand } from './cliIo';
 import { processIo } from './cliIo';
+import { detectCommand } from './detectCommand';
 import { generateCommand } from './generateCommand';
 import { templatesCommand } from './templatesCommand';
 
 const commands: Readonly<Record<string, CliCommand>> = {
+  detect: detectCommand,
   generate: generateCommand,
   templates: templatesCommand,
 };
@@ -16,6 +18,7 @@ const commands: Readonly<Record<string, CliCommand>> = {
 const usage = `Usage: vopop <command> [options]
 
 Commands:
+  detect <photo>     print the face's box, five points, score and pose (see vopop detect --help)
   generate <photo>   make a face video from a photo, then wipe the photo (see vopop generate --help)
   templates          list the built-in templates
 `;

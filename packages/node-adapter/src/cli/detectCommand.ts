@@ -1,0 +1,106 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { EphemeralScope, estimateHeadPose, fivePointsFromMesh, selectFace } from '@vopop/core';
+import { NodeImageDecoder } from '../decode/nodeImageDecoder';
+import { createNodeFaceDetector } from '../tfjs/createNodeFaceDetector';
+import type { CliCommand } from './cliIo';
+import { describeError, exitCodeFor, exitCodeHelp, exitCodes } from './exitCodes';
+
+const usage = `Usage: vopop detect <photo> [options]
+
+Find the face in <photo> on this machine and print its box, the five alignment points (eye
+centres, nose tip, mouth corners), the detector's score and the head pose. The full landmark mesh
+is never printed. Everything is wiped from memory before the command exits.
+
+Options:
+  --multiple largest|reject what to do with several faces (default: largest)
+  --landmarks 468|478       mesh to use (default: 468)
+  --backend wasm|cpu        tfjs backend (default: wasm, cpu fallback)
+  --json                    print one JSON object: {"faces":[{box,points5,score,pose}]} or {"error":{code,message}}
+  -h, --help                this text
+
+${exitCodeHelp}`;
+
+const round = (value: number) => Math.round(value * 10) / 10;
+
+/**
+ * `vopop detect <photo>`: the selected face's box, five points, score and pose, or the typed error.
+ *
+ * @public
+ */
+export const detectCommand: CliCommand = async (args, io) => {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: {
+        multiple: { type: 'string' },
+        landmarks: { type: 'string' },
+        backend: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    io.stderr(`vopop detect: ${(error as Error).message}\n\n${usage}`);
+    return exitCodes.usage;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(usage);
+    return exitCodes.ok;
+  }
+  const json = values.json === true;
+  const usageError = (message: string): number => {
+    if (json) io.stdout(`${JSON.stringify({ error: { code: 'USAGE', message } })}\n`);
+    else io.stderr(`vopop detect: ${message}\n\n${usage}`);
+    return exitCodes.usage;
+  };
+  if (positionals.length !== 1) return usageError('give exactly one photo');
+  const multiple = values.multiple ?? 'largest';
+  if (multiple !== 'largest' && multiple !== 'reject') return usageError('--multiple must be largest or reject');
+  const landmarks = values.landmarks === undefined ? 468 : Number(values.landmarks);
+  if (landmarks !== 468 && landmarks !== 478) return usageError('--landmarks must be 468 or 478');
+  if (values.backend !== undefined && values.backend !== 'wasm' && values.backend !== 'cpu') {
+    return usageError('--backend must be wasm or cpu');
+  }
+
+  try {
+    using scope = new EphemeralScope({ label: 'detect' });
+    const bytes = scope.hold(new Uint8Array(await readFile(positionals[0]!)), { kind: 'photo-bytes', label: 'photo.bytes' });
+    using detector = await createNodeFaceDetector({
+      landmarks,
+      ...(values.backend ? { backend: values.backend as 'wasm' | 'cpu' } : {}),
+    });
+    const image = await new NodeImageDecoder().decode(bytes.value, scope);
+    const face = selectFace(await detector.detect(image, scope), { multiple });
+    const { box, score } = face.value;
+    const points = fivePointsFromMesh(face.value);
+    const pose = estimateHeadPose(face.value);
+    const result = {
+      box: { xMin: round(box[0]!), yMin: round(box[1]!), xMax: round(box[2]!), yMax: round(box[3]!) },
+      points5: [0, 1, 2, 3, 4].map((i) => [round(points[2 * i]!), round(points[2 * i + 1]!)]),
+      score: Math.round(score[0]! * 1000) / 1000,
+      pose: { yaw: round(pose.yaw), pitch: round(pose.pitch), roll: round(pose.roll) },
+    };
+    points.fill(0);
+    if (json) {
+      io.stdout(`${JSON.stringify({ faces: [result] })}\n`);
+    } else {
+      const b = result.box;
+      io.stdout(
+        `face: box (${b.xMin}, ${b.yMin})–(${b.xMax}, ${b.yMax}), score ${result.score}\n` +
+          `  eyes ${JSON.stringify(result.points5[0])} ${JSON.stringify(result.points5[1])}, nose ${JSON.stringify(result.points5[2])}, ` +
+          `mouth ${JSON.stringify(result.points5[3])} ${JSON.stringify(result.points5[4])}\n` +
+          `  pose: yaw ${result.pose.yaw}°, pitch ${result.pose.pitch}°, roll ${result.pose.roll}°\n`,
+      );
+    }
+    return exitCodes.ok;
+  } catch (error) {
+    const described = describeError(error);
+    if (json) io.stdout(`${JSON.stringify({ error: described })}\n`);
+    else io.stderr(`vopop detect: ${described.message}\n`);
+    return exitCodeFor(error);
+  }
+};
