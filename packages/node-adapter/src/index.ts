@@ -1,0 +1,44 @@
+/**
+ * `@vopop/node-adapter`: the Node.js ports of the Vopop SDK (tfjs backends and model files,
+ * decoding, encoding, temp files) and the `vopop` CLI.
+ *
+ * @packageDocumentation
+ */
+
+// The whole core API, so that an app installs one package.
+export * from '@vopop/core';
+
+// Platform
+export { createNodePlatform } from './nodePlatform';
+export type { NodePlatform, NodePlatformOptions } from './nodePlatform';
+export { NodeTempStore } from './tempStore/nodeTempStore';
+export type { NodeTempStoreOptions } from './tempStore/nodeTempStore';
+
+// Detection (exports below)
+export { createNodeFaceDetector } from './tfjs/createNodeFaceDetector';
+export type { NodeFaceDetectorOptions } from './tfjs/createNodeFaceDetector';
+export { useNodeTfjsBackend } from './tfjs/nodeTfjsBackend';
+export type { NodeTfjsBackend } from './tfjs/nodeTfjsBackend';
+export { nodeModelBytesSource, nodeModelFilesDir } from './tfjs/nodeModelSource';
+export { nodeSha256 } from './tfjs/nodeSha256';
+
+// Decoding
+export { NodeImageDecoder } from './decode/nodeImageDecoder';
+export type { NodeImageDecoderOptions } from './decode/nodeImageDecoder';
+export { defaultDecodeLimits } from './decode/decodeLimits';
+export { readImageHeader } from './decode/imageHeader';
+export type { ImageHeader } from './decode/imageHeader';
+export { sniffImageFormat } from './decode/sniffImageFormat';
+export type { DecodableImageFormat } from './decode/sniffImageFormat';
+
+// Video encoding and decoding (WebCodecs from the optional @napi-rs/webcodecs)
+export { installWebCodecs } from './webcodecs/installWebCodecs';
+export type { WebCodecsInstallation } from './webcodecs/installWebCodecs';
+export { createNodeVideoEncoder } from './webcodecs/nodeVideoEncoder';
+export type { NodeVideoEncoderOptions } from './webcodecs/nodeVideoEncoder';
+export { decodeVideoFile } from './video/decodeVideoFile';
+export type { DecodeVideoFileHandlers } from './video/decodeVideoFile';
+
+// Templates on disk
+export { loadTemplateFile } from './templates/loadTemplateFile';
+export type { LoadTemplateOptions, LoadedTemplate, TemplateAsset } from './templates/loadTemplateFile';
