@@ -39,6 +39,14 @@ export type { NodeVideoEncoderOptions } from './webcodecs/nodeVideoEncoder';
 export { decodeVideoFile } from './video/decodeVideoFile';
 export type { DecodeVideoFileHandlers } from './video/decodeVideoFile';
 
+// Template building (exports below)
+export { buildTemplateFromVideo } from './templateBuild/buildTemplateFromVideo';
+export type {
+  BuildTemplateOptions,
+  TemplateBuildProgress,
+  TemplateBuildResult,
+} from './templateBuild/buildTemplateFromVideo';
+
 // Templates on disk
 export { loadTemplateFile } from './templates/loadTemplateFile';
 export type { LoadTemplateOptions, LoadedTemplate, TemplateAsset } from './templates/loadTemplateFile';

@@ -20,7 +20,8 @@ export type VopopErrorCode =
   | 'CONSENT_REQUIRED'
   | 'RENDER_FAILED'
   | 'ENCODER_UNAVAILABLE'
-  | 'RENDER_SERVICE';
+  | 'RENDER_SERVICE'
+  | 'GENERATION_FAILED';
 
 /**
  * Base class of every error the SDK throws on purpose. `code` is a literal so that

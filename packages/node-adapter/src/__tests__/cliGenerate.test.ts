@@ -40,9 +40,9 @@ describe('vopop generate', () => {
       [
         '--conditions=@vopop/source',
         '--import',
+        join(here, 'detectOffline', 'blockNetwork.mjs'),
+        '--import',
         'tsx',
-        '--require',
-        join(here, 'detectOffline', 'blockNetwork.cjs'),
         join(here, '..', 'cli', 'main.ts'),
         'generate',
         join(faces, 'astronaut.png'),

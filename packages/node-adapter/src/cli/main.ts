@@ -7,11 +7,13 @@ import type { CliCommand } from './cliIo';
 import { processIo } from './cliIo';
 import { detectCommand } from './detectCommand';
 import { generateCommand } from './generateCommand';
+import { templateCommand } from './templateBuildCommand';
 import { templatesCommand } from './templatesCommand';
 
 const commands: Readonly<Record<string, CliCommand>> = {
   detect: detectCommand,
   generate: generateCommand,
+  template: templateCommand,
   templates: templatesCommand,
 };
 
@@ -21,6 +23,8 @@ Commands:
   detect <photo>     print the face's box, five points, score and pose (see vopop detect --help)
   generate <photo>   make a face video from a photo, then wipe the photo (see vopop generate --help)
   templates          list the built-in templates
+  template build <video> -o <template.json>
+                     make a template from a real video (see vopop template build --help)
 `;
 
 async function main(argv: readonly string[]): Promise<number> {
