@@ -1,0 +1,175 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildTemplateFromVideo } from '../templateBuild/buildTemplateFromVideo';
+import type { CliCommand } from './cliIo';
+import { describeError, exitCodeFor, exitCodeHelp, exitCodes } from './exitCodes';
+
+const usage = `Usage: vopop template build <video> -o <template.json> [options]
+
+Make a template from a real video (MP4, MOV or WebM): the video becomes the background, and the
+face in it is tracked frame by frame into the template's face track, so that a user's face is
+later placed where the filmed face was. The video is copied next to the manifest unless it is
+already in that folder. Frames and landmarks are wiped from memory as soon as they are used.
+
+Options:
+  -o, --output <file>       where to write the manifest (required)
+  --id <slug>               template id (default: from the video's file name)
+  --title <text>            human-readable name (default: the id)
+  --licence <text>          licence of the video and template, e.g. CC-BY-4.0 (default: NOASSERTION)
+  --max-gap <seconds>       longest stretch without a face to fill in (default: 0.5)
+  --raw                     keep the raw detections (no One-Euro smoothing)
+  --backend wasm|cpu        tfjs backend (default: wasm, cpu fallback)
+  --json                    print one JSON object (result or error) instead of text
+  -h, --help                this text
+
+${exitCodeHelp}`;
+
+/** A slug from a file name: `My Dance (take 2).mp4` → `my-dance-take-2`. */
+function slugFrom(file: string): string {
+  const base = path.basename(file).replace(/\.[^.]*$/, '');
+  const slug = base
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64)
+    .replace(/-+$/, '');
+  return slug === '' ? 'template' : slug;
+}
+
+/**
+ * `vopop template build <video> -o template.json`: build a template manifest from a video, or
+ * print the typed error (`{"error":{code,message}}` with `--json`); exit codes by error family.
+ * Takes the arguments after `build`.
+ *
+ * @public
+ */
+export const templateBuildCommand: CliCommand = async (args, io) => {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: {
+        output: { type: 'string', short: 'o' },
+        id: { type: 'string' },
+        title: { type: 'string' },
+        licence: { type: 'string' },
+        'max-gap': { type: 'string' },
+        raw: { type: 'boolean' },
+        backend: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    io.stderr(`vopop template build: ${(error as Error).message}\n\n${usage}`);
+    return exitCodes.usage;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(usage);
+    return exitCodes.ok;
+  }
+  const json = values.json === true;
+  const usageError = (message: string): number => {
+    if (json) io.stdout(`${JSON.stringify({ error: { code: 'USAGE', message } })}\n`);
+    else io.stderr(`vopop template build: ${message}\n\n${usage}`);
+    return exitCodes.usage;
+  };
+  if (positionals.length !== 1) return usageError('give exactly one video');
+  if (values.output === undefined || values.output === '') return usageError('-o <template.json> is required');
+  if (values.backend !== undefined && values.backend !== 'wasm' && values.backend !== 'cpu') {
+    return usageError('--backend must be wasm or cpu');
+  }
+  const maxGapSeconds = values['max-gap'] === undefined ? undefined : Number(values['max-gap']);
+  if (maxGapSeconds !== undefined && !(Number.isFinite(maxGapSeconds) && maxGapSeconds >= 0)) {
+    return usageError('--max-gap must be a number of seconds ≥ 0');
+  }
+  const video = positionals[0]!;
+  const id = values.id ?? slugFrom(video);
+
+  const controller = new AbortController();
+  const onSigint = () => controller.abort(new Error('interrupted'));
+  process.once('SIGINT', onSigint);
+  let drawn = false;
+  try {
+    const result = await buildTemplateFromVideo(video, {
+      output: values.output,
+      id,
+      title: values.title ?? id,
+      licence: values.licence ?? 'NOASSERTION',
+      ...(values.raw ? { smoothing: false as const } : {}),
+      ...(maxGapSeconds === undefined ? {} : { maxGapSeconds }),
+      ...(values.backend ? { backend: values.backend as 'wasm' | 'cpu' } : {}),
+      signal: controller.signal,
+      onProgress: ({ frames, facesFound, timestampSec }) => {
+        if (json || !io.isTTY) return;
+        io.stderr(`\rtracking  frame ${frames}  (${timestampSec.toFixed(1)} s, face in ${facesFound})`);
+        drawn = true;
+      },
+    });
+    if (drawn) io.stderr('\r\u001b[2K');
+    const t = result.template;
+    const output = path.relative(process.cwd(), result.manifestPath) || result.manifestPath;
+    const videoPath = path.relative(process.cwd(), result.videoPath) || result.videoPath;
+    if (json) {
+      io.stdout(
+        `${JSON.stringify({
+          output,
+          video: videoPath,
+          copiedVideo: result.copiedVideo,
+          id: t.id,
+          codec: result.codec,
+          width: t.width,
+          height: t.height,
+          fps: t.fps,
+          frames: t.frameCount,
+          detectedFrames: result.detectedFrames,
+          filledFrames: result.filledFrames,
+          purge: result.receipt.totals,
+          framePurge: result.framePurge,
+        })}\n`,
+      );
+    } else {
+      io.stdout(
+        `Wrote ${output} (template "${t.id}", ${t.width}×${t.height}, ${t.fps} fps, ${t.frameCount} frames; ` +
+          `face found in ${result.detectedFrames}, ${result.filledFrames} filled in)\n` +
+          `Background: ${videoPath}${result.copiedVideo ? ' (copied)' : ''}\n` +
+          `Wiped ${result.framePurge.wiped} frame and landmark buffers as they were used ` +
+          `(${result.framePurge.verified} re-read as zeros).\n` +
+          (values.licence === undefined ? 'No --licence given: the manifest says NOASSERTION; set it before sharing.\n' : ''),
+      );
+    }
+    return exitCodes.ok;
+  } catch (error) {
+    if (drawn) io.stderr('\r\u001b[2K');
+    const described = describeError(error);
+    if (json) io.stdout(`${JSON.stringify({ error: described })}\n`);
+    else io.stderr(`vopop template build: ${described.message}\n`);
+    return exitCodeFor(error);
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+};
+
+const groupUsage = `Usage: vopop template <subcommand>
+
+Subcommands:
+  build <video> -o <template.json>   make a template from a real video (see vopop template build --help)
+`;
+
+/**
+ * `vopop template <subcommand>`: dispatches `build` to {@link templateBuildCommand}.
+ *
+ * @public
+ */
+export const templateCommand: CliCommand = async (args, io) => {
+  const [sub, ...rest] = args;
+  if (sub === 'build') return templateBuildCommand(rest, io);
+  if (sub === '--help' || sub === '-h') {
+    io.stdout(groupUsage);
+    return exitCodes.ok;
+  }
+  io.stderr(`${sub === undefined ? '' : `vopop template: unknown subcommand "${sub.slice(0, 40)}"\n\n`}${groupUsage}`);
+  return exitCodes.usage;
+};

@@ -1,0 +1,368 @@
+import type {
+  FaceDetector,
+  PointTrackSmoothing,
+  PurgeReceipt,
+  PurgeTotals,
+  Template,
+  TemplateIssue,
+} from '@vopop/core';
+import {
+  AbortedError,
+  EphemeralScope,
+  InvalidArgumentError,
+  TemplateInvalidError,
+  defaultTrackSmoothing,
+  fillTrackGaps,
+  fivePointsFromMesh,
+  maxTemplateFrames,
+  maxTemplateHeight,
+  maxTemplateSeconds,
+  maxTemplateWidth,
+  minTemplateSide,
+  parseTemplate,
+  smoothPointTrack,
+} from '@vopop/core';
+import { createNodeFaceDetector } from '../tfjs/createNodeFaceDetector';
+import type { NodeTfjsBackend } from '../tfjs/nodeTfjsBackend';
+import { decodeVideoFile } from '../video/decodeVideoFile';
+import { commitTemplateOutput, planTemplateOutput } from './templateOutput';
+
+/**
+ * Progress of {@link buildTemplateFromVideo}, once per decoded frame. The frame count is not
+ * known before the video has been read to the end, so this counts up rather than giving a
+ * fraction.
+ *
+ * @public
+ */
+export interface TemplateBuildProgress {
+  /** Frames tracked so far. */
+  readonly frames: number;
+  /** Of those, frames in which a face was found. */
+  readonly facesFound: number;
+  /** Time of the latest frame in the video, seconds. */
+  readonly timestampSec: number;
+}
+
+/**
+ * Options of {@link buildTemplateFromVideo}.
+ *
+ * @public
+ */
+export interface BuildTemplateOptions {
+  /** Where to write the manifest (conventionally `template.json`); its folder is created. */
+  readonly output: string;
+  /** The template's id, a slug (`a-z`, `0-9`, inner hyphens). Also names a copied video. */
+  readonly id: string;
+  /** Human-readable name, 1–80 characters. */
+  readonly title: string;
+  /** Licence of the template (of the video, above all): an SPDX id or a short text. */
+  readonly licence: string;
+  /**
+   * One-Euro smoothing of the track, or `false` to keep the raw detections (gaps still
+   * filled). Default {@link defaultTrackSmoothing}.
+   */
+  readonly smoothing?: PointTrackSmoothing | false;
+  /**
+   * The longest stretch without a face that is filled in by interpolation, in seconds. Longer
+   * gaps fail with `FaceTrackGapError`. Default 0.5.
+   */
+  readonly maxGapSeconds?: number;
+  /** Feather of the face-oval mask in the manifest, 0–0.5. Default 0.1. */
+  readonly feather?: number;
+  /** Colour-match strength in the manifest, 0–1. Default 0.5. */
+  readonly colourMatch?: number;
+  /**
+   * A detector to use, in `'tracking'` mode; it is reset before and after but not disposed.
+   * Default: one created (and disposed) for this call, with 468 landmarks, tracking one face.
+   */
+  readonly detector?: FaceDetector;
+  /** tfjs backend of the detector created when none is given. */
+  readonly backend?: NodeTfjsBackend;
+  /** Stops the build: it rejects with `AbortedError` and writes nothing. */
+  readonly signal?: AbortSignal;
+  /** Called after each frame. */
+  readonly onProgress?: (progress: TemplateBuildProgress) => void;
+}
+
+/**
+ * What {@link buildTemplateFromVideo} wrote and found.
+ *
+ * @public
+ */
+export interface TemplateBuildResult {
+  /** The manifest as written, validated by `parseTemplate`. */
+  readonly template: Template;
+  /** Absolute path of the manifest. */
+  readonly manifestPath: string;
+  /** Absolute path of the background video the manifest names. */
+  readonly videoPath: string;
+  /** Whether the video was copied (or, given as bytes, saved) next to the manifest. */
+  readonly copiedVideo: boolean;
+  /** The input's video codec, as mediabunny names it (`'avc'`, `'vp9'`, …). */
+  readonly codec: string;
+  /** Frames in which the detector found the face. */
+  readonly detectedFrames: number;
+  /** Frames without a detection, filled in by interpolation. */
+  readonly filledFrames: number;
+  /** How the build's own buffers (the raw and smoothed tracks) were wiped. */
+  readonly receipt: PurgeReceipt;
+  /**
+   * Totals over the per-frame scopes: every decoded frame and every landmark set found in it,
+   * each wiped before the next frame was decoded.
+   */
+  readonly framePurge: PurgeTotals;
+}
+
+const defaultMaxGapSeconds = 0.5;
+const defaultFeather = 0.1;
+const defaultColourMatch = 0.5;
+const stride = 10;
+
+/** A manifest that is valid whatever the video turns out to be, to check the caller's fields early. */
+function draftManifest(
+  options: BuildTemplateOptions,
+  fields: { width: number; height: number; fps: number; frameCount: number; assetPath: string; points: number[][] },
+): unknown {
+  return {
+    format: 'vopop-template',
+    version: 1,
+    id: options.id,
+    title: options.title,
+    licence: options.licence,
+    width: fields.width,
+    height: fields.height,
+    fps: fields.fps,
+    frameCount: fields.frameCount,
+    background: { kind: 'video', path: fields.assetPath },
+    faceTrack: { kind: 'points', points: fields.points },
+    mask: { shape: 'faceOval', feather: options.feather ?? defaultFeather },
+    colourMatch: { strength: options.colourMatch ?? defaultColourMatch },
+  };
+}
+
+/**
+ * The manifest as JSON, indented, with each frame's ten numbers on one line: a minute of points
+ * stays readable and diffable instead of running to 36,000 lines.
+ */
+function manifestText(template: Template): string {
+  const text = JSON.stringify(template, null, 2).replace(
+    /\[\s+(-?\d[\d.e+-]*(?:,\s+-?\d[\d.e+-]*)*)\s+\]/g,
+    (_match, numbers: string) => `[${numbers.split(/,\s+/).join(', ')}]`,
+  );
+  return `${text}\n`;
+}
+
+function addTotals(sum: { -readonly [K in keyof PurgeTotals]: number }, add: PurgeTotals): void {
+  for (const key of Object.keys(sum) as (keyof PurgeTotals)[]) sum[key] += add[key];
+}
+
+function sizeIssues(width: number, height: number): TemplateIssue[] {
+  const issues: TemplateIssue[] = [];
+  const check = (name: 'width' | 'height', value: number, max: number) => {
+    if (value < minTemplateSide || value > max || value % 2 !== 0) {
+      issues.push({
+        path: name,
+        message: `the video's ${name} is ${value} px; a template needs an even ${name} from ${minTemplateSide} to ${max} px (scale the video first)`,
+      });
+    }
+  };
+  check('width', width, maxTemplateWidth);
+  check('height', height, maxTemplateHeight);
+  return issues;
+}
+
+function requireOptions(options: BuildTemplateOptions): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError('buildTemplateFromVideo needs options { output, id, title, licence }.');
+  }
+  if (typeof options.output !== 'string' || options.output === '') {
+    throw new InvalidArgumentError('buildTemplateFromVideo: options.output must name the manifest file to write.');
+  }
+  const gap = options.maxGapSeconds ?? defaultMaxGapSeconds;
+  if (typeof gap !== 'number' || !Number.isFinite(gap) || gap < 0 || gap > maxTemplateSeconds) {
+    throw new InvalidArgumentError(`buildTemplateFromVideo: maxGapSeconds must be from 0 to ${maxTemplateSeconds}.`);
+  }
+  if (options.detector !== undefined && options.detector.mode !== 'tracking') {
+    throw new InvalidArgumentError("buildTemplateFromVideo: the detector must be created with mode: 'tracking'.");
+  }
+  if (options.smoothing !== undefined && options.smoothing !== false) {
+    // Bad parameters fail now, on a dummy track, rather than after the whole video was read.
+    smoothPointTrack(new Float64Array(2 * stride), stride, 30, options.smoothing);
+  }
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
+    throw new InvalidArgumentError('buildTemplateFromVideo: onProgress must be a function.');
+  }
+}
+
+/**
+ * Build a template from a real video: the video becomes the background, and the face in it,
+ * tracked frame by frame, becomes a `'points'` face track, so that a user's face is later
+ * placed where the actor's was.
+ *
+ * The video is decoded one frame at a time (memory stays flat however long it is) and the face
+ * detector runs on each frame in tracking mode. Frames and landmarks are personal data of the
+ * person filmed: each frame's pixels and landmarks are held in an ephemeral scope and wiped
+ * before the next frame is decoded, and the raw track is wiped once the manifest is written.
+ * Frames without a face are interpolated up to `maxGapSeconds`; the track is then smoothed with
+ * a One-Euro filter per coordinate. The manifest is validated with `parseTemplate` and written
+ * atomically together with the background video (copied next to it unless it already lies in
+ * the manifest's folder); on any failure nothing is written.
+ *
+ * Size, fps (rounded to whole frames per second) and frame count come from the video; it must
+ * fit a template (even sides up to 1080×1920, at most 60 s, 1–60 fps).
+ *
+ * @throws `RenderFailedError` (stage `'decode'`) for a file that is not an MP4, MOV or WebM
+ * video or cannot be decoded; `NoFaceError` when no frame holds a face, `FaceTrackGapError`
+ * (code `NO_FACE`) when the face is missing for too long; `TemplateInvalidError` for a bad id,
+ * title or licence, or a video that does not fit a template; `InvalidArgumentError` for bad
+ * options, a missing file or a name clash in the output folder; `AbortedError`;
+ * `EncoderUnavailableError` without `@napi-rs/webcodecs`.
+ *
+ * @example
+ * ```ts
+ * const { template } = await buildTemplateFromVideo('dance.mp4', {
+ *   output: 'templates/dance/template.json', id: 'dance', title: 'Dance', licence: 'CC-BY-4.0',
+ * });
+ * ```
+ * @public
+ */
+export async function buildTemplateFromVideo(
+  video: Uint8Array | string,
+  options: BuildTemplateOptions,
+): Promise<TemplateBuildResult> {
+  requireOptions(options);
+  if (!(video instanceof Uint8Array) && typeof video !== 'string') {
+    throw new InvalidArgumentError('buildTemplateFromVideo takes the video as a Uint8Array or a file path.');
+  }
+  const { signal, onProgress } = options;
+  if (signal?.aborted) throw new AbortedError(signal.reason);
+  const plan = await planTemplateOutput(video, options.output, options.id);
+  // The caller's own fields are checked now, not after a minute of tracking.
+  parseTemplate(
+    draftManifest(options, {
+      width: 64,
+      height: 64,
+      fps: 1,
+      frameCount: 1,
+      assetPath: plan.assetPath,
+      points: [[20, 30, 44, 30, 32, 40, 24, 50, 40, 50]],
+    }),
+  );
+
+  const scope = new EphemeralScope({ label: 'template-build' });
+  const ownDetector = options.detector === undefined;
+  let detector: FaceDetector | undefined;
+  try {
+    detector =
+      options.detector ??
+      (await createNodeFaceDetector({
+        mode: 'tracking',
+        landmarks: 468,
+        maxFaces: 1,
+        ...(options.backend ? { backend: options.backend } : {}),
+        ...(signal ? { signal } : {}),
+      }));
+    detector.reset();
+    const tracker = detector;
+    // Sized for the longest template, so memory never grows with the video.
+    const track = scope.hold(new Float64Array(maxTemplateFrames * stride), {
+      kind: 'landmarks',
+      label: 'template-build.track',
+    });
+    const found = scope.hold(new Uint8Array(maxTemplateFrames), { kind: 'buffer', label: 'template-build.found' });
+    const five = scope.hold(new Float32Array(stride), { kind: 'landmarks', label: 'template-build.five' });
+    let facesFound = 0;
+    let tracking = false;
+    let firstTimestamp: number | undefined;
+    const framePurge = { handles: 0, bytes: 0, wiped: 0, moved: 0, failed: 0, verified: 0 };
+
+    const info = await decodeVideoFile(
+      video,
+      {
+        onFrame: async (rgba, width, height, index, timestampSec) => {
+          if (index === 0) {
+            const issues = sizeIssues(width, height);
+            if (issues.length > 0) throw new TemplateInvalidError(issues);
+          }
+          firstTimestamp ??= timestampSec;
+          if (index >= maxTemplateFrames || timestampSec - firstTimestamp >= maxTemplateSeconds) {
+            throw new TemplateInvalidError([
+              { path: 'frameCount', message: `the video is longer than ${maxTemplateSeconds} s; cut it shorter` },
+            ]);
+          }
+          // A scope per frame rather than a child of `scope`, so that nothing accumulates per frame.
+          const frameScope = new EphemeralScope({ label: 'template-build.frame' });
+          try {
+            // Holding the decoder's buffer means the frame is zero-filled as soon as it is used.
+            const pixels = frameScope.hold(rgba, { kind: 'frame', label: 'template-build.frame' });
+            const image = { width, height, pixels };
+            const detectOptions = signal ? { signal } : {};
+            let faces = await tracker.detect(image, frameScope, detectOptions);
+            if (faces.length > 0 && !tracking) {
+              // The face was just (re)acquired from the face detector's box, which frames the face
+              // differently from the mesh's own region: on a still video the first frame's points
+              // sit several pixels off the rest. A second pass seeds from the mesh itself, as
+              // every following frame will, so the track does not jump after its first frame.
+              faces = await tracker.detect(image, frameScope, detectOptions);
+            }
+            tracking = faces.length > 0;
+            const face = faces[0];
+            if (face) {
+              fivePointsFromMesh(face.value, five.value);
+              track.value.set(five.value, index * stride);
+              found.value[index] = 1;
+              facesFound++;
+            }
+          } finally {
+            addTotals(framePurge, frameScope.purge().totals);
+          }
+          onProgress?.({ frames: index + 1, facesFound, timestampSec });
+        },
+      },
+      signal,
+    );
+
+    const frameCount = info.frameCount;
+    const fps = Math.round(info.fps);
+    if (fps < 1 || fps > 60) {
+      throw new TemplateInvalidError([
+        { path: 'fps', message: `the video runs at ${info.fps.toFixed(2)} frames per second; a template needs 1 to 60` },
+      ]);
+    }
+    const raw = track.value.subarray(0, frameCount * stride);
+    const maxGapFrames = Math.round((options.maxGapSeconds ?? defaultMaxGapSeconds) * fps);
+    const gaps = fillTrackGaps(raw, found.value.subarray(0, frameCount), stride, maxGapFrames);
+    const smoothing = options.smoothing ?? defaultTrackSmoothing;
+    const smoothed =
+      smoothing === false
+        ? raw
+        : scope.hold(smoothPointTrack(raw, stride, fps, smoothing), { kind: 'landmarks', label: 'template-build.smoothed' })
+            .value;
+    const points: number[][] = [];
+    for (let f = 0; f < frameCount; f++) {
+      // Hundredths of a pixel: far below what a render can show, and a manifest a third the size.
+      points.push(Array.from(smoothed.subarray(f * stride, (f + 1) * stride), (v) => Math.round(v * 100) / 100));
+    }
+    const template = parseTemplate(
+      draftManifest(options, { width: info.width, height: info.height, fps, frameCount, assetPath: plan.assetPath, points }),
+    );
+    if (signal?.aborted) throw new AbortedError(signal.reason);
+    await commitTemplateOutput(plan, video, manifestText(template));
+    const receipt = scope.purge();
+    return {
+      template,
+      manifestPath: plan.manifestPath,
+      videoPath: plan.videoPath,
+      copiedVideo: plan.copy,
+      codec: info.codec,
+      detectedFrames: facesFound,
+      filledFrames: gaps.filledFrames,
+      receipt,
+      framePurge,
+    };
+  } finally {
+    if (scope.isOpen) scope.purge();
+    detector?.reset();
+    if (ownDetector) detector?.dispose();
+  }
+}
