@@ -14,6 +14,7 @@ import type { BenchSuite } from './harness';
 const suiteOrder = [
   'ephemeral',
   'decoding',
+  'wasmDecoding',
   'detection',
   'alignment',
   'templates',

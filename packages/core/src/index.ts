@@ -24,6 +24,7 @@ export {
   dataViewWiper,
   typedArrayWiper,
 } from './ephemeral/bufferWipers';
+export type { AnyTypedArray } from './ephemeral/bufferWipers';
 export { isAllZero } from './ephemeral/zeroFill';
 export { LeakDetector, leakDetector } from './ephemeral/leakDetector';
 export type { LeakReport, LeakReporter } from './ephemeral/leakDetector';
@@ -33,12 +34,75 @@ export { systemClock } from './ephemeral/clock';
 // Ports (implemented by adapters)
 export type { RgbaImage } from './ports/rgbaImage';
 export type { DecodeLimits, ImageDecoder } from './ports/imageDecoder';
+export type { TempFile, TempStore } from './ports/tempStore';
+
+// Image codecs (exports below)
+export { decodePng } from './imageCodecs/decodePng';
+export type { PngDecodeOptions } from './imageCodecs/decodePng';
+export { SandboxedImageDecoder } from './imageCodecs/sandboxedImageDecoder';
+export type { PhotoCodecModules, SandboxedImageDecoderOptions } from './imageCodecs/sandboxedImageDecoder';
+export { WasmSandbox } from './imageCodecs/wasmSandbox';
+export { compactInitialMemory, compilePhotoCodecModules } from './imageCodecs/compactWasmMemory';
+export type {
+  EmscriptenFactory,
+  EmscriptenModuleArg,
+  SandboxRelease,
+  WasmSandboxOptions,
+} from './imageCodecs/wasmSandbox';
+export { readExifOrientation, readTiffOrientation } from './imageCodecs/exifOrientation';
+export type { ExifOrientation } from './imageCodecs/exifOrientation';
+export { orientRgba, orientedSize } from './imageCodecs/orientRgba';
+export {
+  checkPhotoLimits,
+  photoDecodeLimits,
+  photoEndsEarly,
+  readPhotoHeader,
+  resolvePhotoLimits,
+  sniffPhotoFormat,
+} from './imageCodecs/photoHeader';
+export type { PhotoFormat, PhotoHeader } from './imageCodecs/photoHeader';
+
+// Privacy
+export { assertConsent } from './privacy/consentRecord';
+export type { ConsentRecord } from './privacy/consentRecord';
 
 // Detection (exports below)
+export { createFaceDetector } from './detection/createFaceDetector';
+export type {
+  DetectOptions,
+  DetectionMode,
+  FaceDetector,
+  FaceDetectorOptions,
+  LandmarkCount,
+} from './detection/faceDetector';
+export type { ModelBytesSource, PinnedModelFile, Sha256Function } from './detection/modelBytesSource';
+export { installIntBatchMatMulFix } from './detection/intBatchMatMulFix';
+export { ModelIntegrityError } from './errors/modelIntegrityError';
+export type { ModelIntegrityReason } from './errors/modelIntegrityError';
 export { faceLandmarksWiper } from './detection/faceLandmarks';
 export type { FaceLandmarks } from './detection/faceLandmarks';
 
 // Geometry and alignment (exports below)
+export { affineRotation } from './geometry/affine2d';
+export { fitSimilarity } from './geometry/fitSimilarity';
+export type { SimilarityFit } from './geometry/fitSimilarity';
+export { fitAffine } from './geometry/fitAffine';
+export type { FitOptions, PointArray, PointFit } from './geometry/pointFit';
+export { canonicalDenseFace, denseFacePointCount } from './geometry/canonicalDenseFace';
+export { meshIndices, meshLayouts } from './alignment/meshIndices';
+export { fivePointsFromMesh } from './alignment/fivePoints';
+export { alignFace, faceAlignmentWiper } from './alignment/alignFace';
+export type { AlignmentPointSet, AlignOptions, FaceAlignment } from './alignment/alignFace';
+export { estimateHeadPose } from './alignment/headPose';
+export type { HeadPose } from './alignment/headPose';
+export { selectFace } from './policy/selectFace';
+export { defaultFacePolicy, resolveFacePolicy } from './policy/facePolicy';
+export type { FacePolicy, ResolvedFacePolicy } from './policy/facePolicy';
+export { NoFaceError } from './errors/noFaceError';
+export { MultipleFacesError } from './errors/multipleFacesError';
+export { FaceTooSmallError } from './errors/faceTooSmallError';
+export { PoseOutOfRangeError } from './errors/poseOutOfRangeError';
+export type { PoseLimits } from './errors/poseOutOfRangeError';
 export {
   affine,
   affineScale,
@@ -51,16 +115,97 @@ export {
 export type { Affine2D } from './geometry/affine2d';
 export { canonicalFivePoints, fivePointCount } from './geometry/canonicalFace';
 
+// Tracking (exports below)
+export { OneEuroFilter } from './tracking/oneEuroFilter';
+export type { OneEuroOptions } from './tracking/oneEuroFilter';
+export { defaultTrackSmoothing, smoothPointTrack } from './tracking/smoothPointTrack';
+export type { PointTrackSmoothing } from './tracking/smoothPointTrack';
+export { fillTrackGaps } from './tracking/fillTrackGaps';
+export type { TrackGapSummary } from './tracking/fillTrackGaps';
+export { FaceTrackGapError } from './tracking/faceTrackGapError';
+
 // Templates (exports below)
+export {
+  maxTemplateFrames,
+  maxTemplateHeight,
+  maxTemplateSeconds,
+  maxTemplateWidth,
+  minTemplateSide,
+  templateSchemaV1,
+} from './templates/templateSchema';
+export type {
+  BackgroundGenerator,
+  FaceKeyframe,
+  FaceTrack,
+  Template,
+  TemplateBackground,
+} from './templates/templateSchema';
+export { parseTemplate, safeParseTemplate } from './templates/parseTemplate';
+export { assetPathProblem, isSafeAssetPath } from './templates/assetPath';
+export { templateJsonSchema } from './templates/templateJsonSchema';
+export { resolveFaceTrack, similarityFivePoints } from './templates/resolveFaceTrack';
+export type { ResolvedFaceTrack } from './templates/resolveFaceTrack';
+export { BackgroundRenderer, renderBackground } from './templates/backgroundRenderer';
+export { builtInTemplates, defaultTemplateId, getBuiltInTemplate } from './templates/builtInTemplates';
+export { TemplateInvalidError } from './errors/templateInvalidError';
+export type { TemplateIssue } from './errors/templateInvalidError';
 
 // Compositing (exports below)
+export { createFaceCompositor } from './compositing/faceCompositor';
+export type { FaceCompositor, FaceCompositorOptions } from './compositing/faceCompositor';
+export { FramePool, copyFrame } from './compositing/framePool';
+export type { FramePoolOptions } from './compositing/framePool';
+export { applyColourTransfer, measureLabStats } from './compositing/colourTransfer';
+export type { LabStats } from './compositing/colourTransfer';
 
 // Encoding (exports below)
+export type {
+  EncodedVideo,
+  EncodedVideoCodec,
+  VideoCodecChoice,
+  VideoContainer,
+  VideoEncodeOptions,
+  VideoEncoderPort,
+  VideoEncoderSession,
+} from './encoding/videoEncoderPort';
+export { WebCodecsVideoEncoder } from './encoding/webCodecsVideoEncoder';
+export type {
+  EncoderInputFormat,
+  NativeMemoryReclaim,
+  WebCodecsVideoEncoderOptions,
+} from './encoding/webCodecsVideoEncoder';
+export { bt601LimitedColorSpace, i420ByteLength, rgbaToI420 } from './encoding/bt601';
+export { decodeVideo } from './encoding/decodeVideo';
+export type {
+  DecodeVideoOptions,
+  DecodedVideoInfo,
+  VideoByteSource,
+  VideoFrameCallback,
+} from './encoding/decodeVideo';
+export { EncoderUnavailableError } from './errors/encoderUnavailableError';
+export type { EncoderUnavailableReason } from './errors/encoderUnavailableError';
+export { RenderFailedError } from './errors/renderFailedError';
+export type { RenderStage } from './errors/renderFailedError';
+
+// Pipeline
+export { generateVideo, resolveTemplate } from './pipeline/generateVideo';
+export type { GenerateVideoOptions, GeneratedVideo, VopopPlatform } from './pipeline/generateVideo';
+export { LocalRenderer } from './pipeline/localRenderer';
+export type { LocalRendererOptions } from './pipeline/localRenderer';
+export { generationStages } from './pipeline/generationProgress';
+export type { GenerationProgress, GenerationStage, StageTimings } from './pipeline/generationProgress';
+export type { RenderJob, Renderer } from './ports/renderer';
 
 // Errors
+export { ImageDecodeError } from './errors/imageDecodeError';
+export type { ImageDecodeFailure, SniffedImageFormat } from './errors/imageDecodeError';
+export { ImageTooLargeError } from './errors/imageTooLargeError';
+export type { ImageSizeLimit } from './errors/imageTooLargeError';
 export { VopopError, isVopopError } from './errors/vopopError';
 export type { VopopErrorCode } from './errors/vopopError';
 export { PurgedError } from './errors/purgedError';
 export { PurgeFailedError } from './errors/purgeFailedError';
 export { InvalidArgumentError } from './errors/invalidArgumentError';
 export { AbortedError } from './errors/abortedError';
+export { ConsentRequiredError } from './errors/consentRequiredError';
+export { GenerationFailedError } from './errors/generationFailedError';

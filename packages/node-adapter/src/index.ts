@@ -22,7 +22,9 @@ export type { NodeTfjsBackend } from './tfjs/nodeTfjsBackend';
 export { nodeModelBytesSource, nodeModelFilesDir } from './tfjs/nodeModelSource';
 export { nodeSha256 } from './tfjs/nodeSha256';
 
-// Decoding
+// Decoding (the default leaves no copy of the photo in memory; sharp is the faster alternative)
+export { WasmImageDecoder, loadNodePhotoCodecModules } from './wasmDecode/wasmImageDecoder';
+export type { WasmImageDecoderOptions } from './wasmDecode/wasmImageDecoder';
 export { NodeImageDecoder } from './decode/nodeImageDecoder';
 export type { NodeImageDecoderOptions } from './decode/nodeImageDecoder';
 export { defaultDecodeLimits } from './decode/decodeLimits';

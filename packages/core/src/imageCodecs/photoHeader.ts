@@ -1,0 +1,246 @@
+import type { DecodeLimits } from '../ports/imageDecoder';
+import { ImageDecodeError } from '../errors/imageDecodeError';
+import { ImageTooLargeError } from '../errors/imageTooLargeError';
+import { InvalidArgumentError } from '../errors/invalidArgumentError';
+
+/**
+ * The photo formats the sandboxed codecs decode.
+ *
+ * @public
+ */
+export type PhotoFormat = 'jpeg' | 'png' | 'webp';
+
+/**
+ * What a photo's container header says, read without decoding a pixel: stored size (before
+ * EXIF orientation) and, for JPEG, the number of colour components (4 means CMYK or YCCK).
+ *
+ * @public
+ */
+export interface PhotoHeader {
+  readonly format: PhotoFormat;
+  readonly width: number;
+  readonly height: number;
+  /** JPEG only: colour components in the frame header (1 gray, 3 colour, 4 CMYK/YCCK). */
+  readonly components?: number;
+}
+
+/**
+ * The limits used where a caller sets none, as documented on `DecodeLimits`.
+ *
+ * @public
+ */
+export const photoDecodeLimits: Readonly<Required<DecodeLimits>> = Object.freeze({
+  maxPixels: 40_000_000,
+  maxBytes: 50_000_000,
+  maxDimension: 16_384,
+});
+
+const u16be = (b: Uint8Array, at: number): number => (b[at]! << 8) | b[at + 1]!;
+const u16le = (b: Uint8Array, at: number): number => b[at]! | (b[at + 1]! << 8);
+const u24le = (b: Uint8Array, at: number): number => b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16);
+const u32be = (b: Uint8Array, at: number): number =>
+  ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+const u32le = (b: Uint8Array, at: number): number =>
+  (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
+
+function matches(b: Uint8Array, at: number, magic: string | readonly number[]): boolean {
+  const codes = typeof magic === 'string' ? Array.from(magic, (c) => c.charCodeAt(0)) : magic;
+  if (b.byteLength < at + codes.length) return false;
+  return codes.every((code, i) => b[at + i] === code);
+}
+
+/**
+ * JPEG, PNG or WebP from the magic bytes alone, else `undefined`. File names and MIME types
+ * are never consulted: the bytes are what the decoder parses.
+ *
+ * @public
+ */
+export function sniffPhotoFormat(bytes: Uint8Array): PhotoFormat | undefined {
+  if (matches(bytes, 0, [0xff, 0xd8, 0xff])) return 'jpeg';
+  if (matches(bytes, 0, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'png';
+  if (matches(bytes, 0, 'RIFF') && matches(bytes, 8, 'WEBP')) return 'webp';
+  return undefined;
+}
+
+const truncated = (format: PhotoFormat): ImageDecodeError =>
+  new ImageDecodeError('truncated', format, { detail: 'The file ends inside its header' });
+const corrupt = (format: PhotoFormat, detail: string): ImageDecodeError =>
+  new ImageDecodeError('corrupt', format, { detail });
+
+function sized(format: PhotoFormat, width: number, height: number, components?: number): PhotoHeader {
+  if (width <= 0 || height <= 0) throw corrupt(format, 'The header declares an empty image');
+  return components === undefined ? { format, width, height } : { format, width, height, components };
+}
+
+function jpegHeader(b: Uint8Array): PhotoHeader {
+  let at = 2;
+  for (;;) {
+    if (at + 2 > b.byteLength) throw truncated('jpeg');
+    if (b[at] !== 0xff) {
+      at = b.indexOf(0xff, at);
+      if (at < 0) throw truncated('jpeg');
+      continue;
+    }
+    const marker = b[at + 1]!;
+    if (marker === 0xff) {
+      at += 1;
+      continue;
+    }
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      at += 2;
+      continue;
+    }
+    if (marker === 0xda || marker === 0xd9) {
+      throw corrupt('jpeg', 'The JPEG image data starts before its frame header');
+    }
+    if (at + 4 > b.byteLength) throw truncated('jpeg');
+    const length = u16be(b, at + 2);
+    if (length < 2) throw corrupt('jpeg', 'A JPEG segment has an invalid length');
+    const startOfFrame =
+      marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+    if (startOfFrame) {
+      if (at + 10 > b.byteLength) throw truncated('jpeg');
+      return sized('jpeg', u16be(b, at + 7), u16be(b, at + 5), b[at + 9]!);
+    }
+    at += 2 + length;
+  }
+}
+
+function pngHeader(b: Uint8Array): PhotoHeader {
+  if (b.byteLength < 24) throw truncated('png');
+  if (!matches(b, 12, 'IHDR')) throw corrupt('png', 'The PNG does not start with its IHDR chunk');
+  const width = u32be(b, 16);
+  const height = u32be(b, 20);
+  if (width > 0x7fffffff || height > 0x7fffffff) throw corrupt('png', 'The PNG size is invalid');
+  return sized('png', width, height);
+}
+
+function webpHeader(b: Uint8Array): PhotoHeader {
+  if (b.byteLength < 20) throw truncated('webp');
+  const data = 20;
+  if (matches(b, 12, 'VP8 ')) {
+    if (b.byteLength < data + 10) throw truncated('webp');
+    if (!matches(b, data + 3, [0x9d, 0x01, 0x2a])) {
+      throw corrupt('webp', 'The lossy WebP frame header is invalid');
+    }
+    return sized('webp', u16le(b, data + 6) & 0x3fff, u16le(b, data + 8) & 0x3fff);
+  }
+  if (matches(b, 12, 'VP8L')) {
+    if (b.byteLength < data + 5) throw truncated('webp');
+    if (b[data] !== 0x2f) throw corrupt('webp', 'The lossless WebP header is invalid');
+    const bits = u32le(b, data + 1);
+    return sized('webp', (bits & 0x3fff) + 1, ((bits >>> 14) & 0x3fff) + 1);
+  }
+  if (matches(b, 12, 'VP8X')) {
+    if (b.byteLength < data + 10) throw truncated('webp');
+    if ((b[data]! & 0x02) !== 0) {
+      throw new ImageDecodeError('unsupported-format', 'webp', {
+        detail: 'Animated WebP images are not supported',
+      });
+    }
+    return sized('webp', u24le(b, data + 4) + 1, u24le(b, data + 7) + 1);
+  }
+  throw corrupt('webp', 'The WebP file has no image chunk where one is required');
+}
+
+/**
+ * Sniff the format and read the stored size from the container header, touching only the
+ * first bytes (JPEG metadata segments are skipped by length). This is what lets limits be
+ * enforced before a decoder allocates anything.
+ *
+ * @throws `ImageDecodeError` for empty or unrecognised bytes, an animated WebP, or a header
+ *   that is truncated or invalid.
+ * @public
+ */
+export function readPhotoHeader(bytes: Uint8Array): PhotoHeader {
+  if (bytes.byteLength === 0) throw new ImageDecodeError('empty');
+  const format = sniffPhotoFormat(bytes);
+  switch (format) {
+    case 'jpeg':
+      return jpegHeader(bytes);
+    case 'png':
+      return pngHeader(bytes);
+    case 'webp':
+      return webpHeader(bytes);
+    case undefined:
+      throw new ImageDecodeError('unrecognized');
+  }
+}
+
+function checked(name: keyof DecodeLimits, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new InvalidArgumentError(`limits.${name} must be a positive integer.`);
+  }
+  return value;
+}
+
+/**
+ * Fill in missing limits from {@link photoDecodeLimits}, rejecting non-positive values.
+ *
+ * @public
+ */
+export function resolvePhotoLimits(limits: DecodeLimits | undefined): Required<DecodeLimits> {
+  const base = photoDecodeLimits;
+  return {
+    maxPixels: checked('maxPixels', limits?.maxPixels, base.maxPixels),
+    maxBytes: checked('maxBytes', limits?.maxBytes, base.maxBytes),
+    maxDimension: checked('maxDimension', limits?.maxDimension, base.maxDimension),
+  };
+}
+
+/**
+ * Throws `ImageTooLargeError` when the file size, the longer side or the pixel count is over
+ * a limit. Called with header values only, before any pixel buffer exists.
+ *
+ * @public
+ */
+export function checkPhotoLimits(
+  byteLength: number,
+  width: number,
+  height: number,
+  limits: Required<DecodeLimits>,
+): void {
+  if (byteLength > limits.maxBytes) throw new ImageTooLargeError('bytes', byteLength, limits.maxBytes);
+  const longer = Math.max(width, height);
+  if (longer > limits.maxDimension) {
+    throw new ImageTooLargeError('dimension', longer, limits.maxDimension, width, height);
+  }
+  if (width * height > limits.maxPixels) {
+    throw new ImageTooLargeError('pixels', width * height, limits.maxPixels, width, height);
+  }
+}
+
+/**
+ * Whether the container stops before the image does: no JPEG end-of-image marker after the
+ * first scan, or a WebP shorter than its RIFF size. The C decoders fill a cut-off image with
+ * grey and only warn; a photo cut in half must fail as `truncated` instead.
+ *
+ * @public
+ */
+export function photoEndsEarly(bytes: Uint8Array, format: 'jpeg' | 'webp'): boolean {
+  if (format === 'webp') return bytes.byteLength < 8 || bytes.byteLength < u32le(bytes, 4) + 8;
+  // Metadata segments are skipped by length (an EXIF thumbnail holds its own end marker);
+  // from the first scan on, 0xFF is byte-stuffed, so the first FF D9 is the real end.
+  let at = 2;
+  while (at + 4 <= bytes.byteLength) {
+    if (bytes[at] !== 0xff) {
+      at = bytes.indexOf(0xff, at);
+      if (at < 0) return true;
+      continue;
+    }
+    const marker = bytes[at + 1]!;
+    if (marker === 0xff) {
+      at += 1;
+      continue;
+    }
+    if (marker === 0xda) break;
+    at += 2 + u16be(bytes, at + 2);
+  }
+  at = bytes.indexOf(0xff, at + 2);
+  while (at >= 0 && at + 1 < bytes.byteLength) {
+    if (bytes[at + 1] === 0xd9) return false;
+    at = bytes.indexOf(0xff, at + 1);
+  }
+  return true;
+}
