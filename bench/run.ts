@@ -22,6 +22,7 @@ const suiteOrder = [
   'encoding',
   'rendering',
   'pipeline',
+  'browser',
 ] as const;
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -1,0 +1,286 @@
+import type { EphemeralHandle, GenerationProgress, PurgeReceipt, VopopClient, VopopWorkerInfo } from '@vopop/web-adapter';
+import { builtInTemplates, createVopopClient, defaultTemplateId, isVopopError } from '@vopop/web-adapter';
+
+const $ = <T extends HTMLElement>(id: string): T => {
+  const element = document.getElementById(id);
+  if (!element) throw new Error(`#${id} is missing from the page`);
+  return element as T;
+};
+
+const form = $<HTMLFormElement>('form');
+const photoInput = $<HTMLInputElement>('photo');
+const photoInfo = $<HTMLElement>('photo-info');
+const templateSelect = $<HTMLSelectElement>('template');
+const consentBox = $<HTMLInputElement>('consent');
+const generateButton = $<HTMLButtonElement>('generate');
+const cancelButton = $<HTMLButtonElement>('cancel');
+const progressBar = $<HTMLProgressElement>('progress');
+const stageLabel = $<HTMLElement>('stage');
+const message = $<HTMLElement>('message');
+const resultSection = $<HTMLElement>('result');
+const video = $<HTMLVideoElement>('video');
+const videoInfo = $<HTMLElement>('video-info');
+const saveButton = $<HTMLButtonElement>('save');
+const discardButton = $<HTMLButtonElement>('discard');
+const receiptSection = $<HTMLElement>('receipt');
+const receiptSummary = $<HTMLElement>('receipt-summary');
+const receiptRows = $<HTMLElement>('receipt-rows');
+
+/** Notice version recorded with the consent; bump it when the consent text changes. */
+const noticeVersion = 'example-web-1';
+
+for (const template of builtInTemplates) {
+  const option = document.createElement('option');
+  option.value = template.id;
+  option.textContent = template.title ?? template.id;
+  option.selected = template.id === defaultTemplateId;
+  templateSelect.append(option);
+}
+
+interface Shown {
+  readonly video: EphemeralHandle<Uint8Array>;
+  readonly url: string;
+  readonly mimeType: string;
+  readonly container: string;
+}
+
+let client: VopopClient | undefined;
+/** A worker started ahead of the first generation, with its models loaded and verified. */
+let prepared: Promise<VopopWorkerInfo> | undefined;
+let running: AbortController | undefined;
+let shown: Shown | undefined;
+
+/** Where the overall bar sits for each stage: rendering is most of the work. */
+const stageSpans: Readonly<Record<GenerationProgress['stage'], readonly [number, number, string]>> = {
+  decode: [0, 4, 'Reading the photo'],
+  detect: [4, 14, 'Finding the face'],
+  align: [14, 16, 'Aligning'],
+  render: [16, 97, 'Rendering the video'],
+  purge: [97, 100, 'Wiping the photo'],
+};
+
+function showProgress(progress: GenerationProgress): void {
+  const [from, to, label] = stageSpans[progress.stage];
+  progressBar.value = from + (to - from) * Math.min(1, Math.max(0, progress.fraction));
+  stageLabel.textContent = label;
+}
+
+function say(text: string, tone: 'info' | 'error' | 'ok' = 'info'): void {
+  message.textContent = text;
+  message.dataset['tone'] = tone;
+}
+
+/** A message for each failure; the SDK's own text already says what to do. */
+function describe(error: unknown): string {
+  if (!isVopopError(error)) return 'Something went wrong while making the video. Please try again.';
+  switch (error.code) {
+    case 'ABORTED':
+      return 'Cancelled. Everything made from the photo so far has been wiped.';
+    case 'NO_FACE':
+      return `No face found. ${error.message}`;
+    case 'IMAGE_DECODE':
+      return `This file could not be read as a photo. ${error.message}`;
+    case 'IMAGE_TOO_LARGE':
+      return `This photo is too large. ${error.message}`;
+    case 'CONSENT_REQUIRED':
+      return 'Please tick the consent box first.';
+    default:
+      return error.message;
+  }
+}
+
+function showReceipt(receipt: PurgeReceipt): void {
+  const { totals } = receipt;
+  receiptSummary.textContent =
+    `${totals.handles} items wiped or moved: ${totals.wiped} wiped (${totals.verified} re-read as zeros), ` +
+    `${totals.moved} moved (the video), ${totals.failed} failed — ${totals.bytes.toLocaleString('en')} bytes.`;
+  receiptSection.dataset['failed'] = String(totals.failed);
+  receiptRows.replaceChildren(
+    ...receipt.records.map((record) => {
+      const row = document.createElement('tr');
+      const verified = record.verified === null ? '—' : record.verified ? 'zeros' : 'NOT ZERO';
+      for (const [text, numeric] of [
+        [record.kind, false],
+        [record.label, false],
+        [record.bytes.toLocaleString('en'), true],
+        [record.method, false],
+        [record.outcome === 'moved' ? 'moved' : verified, false],
+      ] as const) {
+        const cell = document.createElement('td');
+        cell.textContent = text;
+        if (numeric) cell.className = 'num';
+        row.append(cell);
+      }
+      return row;
+    }),
+  );
+  receiptSection.hidden = false;
+}
+
+/** Drop the shown video: revoke its URL and wipe the bytes. */
+function discard(): void {
+  if (!shown) return;
+  video.pause();
+  video.removeAttribute('src');
+  video.load();
+  URL.revokeObjectURL(shown.url);
+  shown.video.purge();
+  shown = undefined;
+  resultSection.hidden = true;
+}
+
+function setBusy(busy: boolean): void {
+  generateButton.disabled = busy;
+  cancelButton.disabled = !busy;
+  photoInput.disabled = busy;
+  templateSelect.disabled = busy;
+}
+
+function startClient(): Promise<VopopWorkerInfo> {
+  client = createVopopClient({
+    worker: () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'vopop' }),
+    modelsUrl: '/vopop/models/',
+    wasmUrl: '/vopop/tfjs/',
+  });
+  return client.ready();
+}
+
+/**
+ * Start the first worker as the page opens: models load and the browser sets up its encoder
+ * before anyone presses Generate, so none of that start-up lands on the page mid-generation.
+ */
+function prepareFirstWorker(): void {
+  generateButton.disabled = true;
+  stageLabel.textContent = 'Preparing…';
+  prepared = startClient();
+  prepared.then(
+    (info) => {
+      stageLabel.textContent = `Ready (${info.backend}, ${info.codec === 'vp9' ? 'VP9' : 'H.264'})`;
+      document.body.dataset['ready'] = 'true';
+    },
+    (error: unknown) => {
+      prepared = undefined;
+      endClient();
+      stageLabel.textContent = 'Not ready';
+      say(describe(error), 'error');
+      document.body.dataset['ready'] = 'false';
+    },
+  ).finally(() => {
+    if (!running) generateButton.disabled = false;
+  });
+}
+
+function endClient(): void {
+  // A worker per generation: when it ends, its whole memory goes with it.
+  client?.terminate();
+  client = undefined;
+}
+
+photoInput.addEventListener('change', () => {
+  const file = photoInput.files?.[0];
+  // The file name may name the person: the page shows only the size.
+  photoInfo.textContent = file ? `Photo selected (${Math.ceil(file.size / 1024).toLocaleString('en')} KB).` : '';
+});
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  void generate();
+});
+
+cancelButton.addEventListener('click', () => {
+  running?.abort();
+  say('Cancelling…');
+});
+
+saveButton.addEventListener('click', () => {
+  if (!shown) return;
+  // A separate URL for the download, revoked once the browser has picked it up.
+  const url = URL.createObjectURL(new Blob([shown.video.value as Uint8Array<ArrayBuffer>], { type: shown.mimeType }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = `vopop-video.${shown.container}`;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+});
+
+discardButton.addEventListener('click', () => {
+  discard();
+  say('The video has been discarded and wiped.');
+});
+
+// Leaving the page releases the video, too.
+window.addEventListener('pagehide', () => {
+  running?.abort();
+  discard();
+  endClient();
+});
+
+async function generate(): Promise<void> {
+  const file = photoInput.files?.[0];
+  if (!file) {
+    say('Choose a photo first.', 'error');
+    return;
+  }
+  if (!consentBox.checked) {
+    say('Please tick the consent box first: the video cannot be made without it.', 'error');
+    return;
+  }
+  discard();
+  receiptSection.hidden = true;
+  setBusy(true);
+  say('Working on this device…');
+  progressBar.value = 0;
+  running = new AbortController();
+  // Marks around the generation itself, so its effect on the page can be measured apart from
+  // what showing the video costs afterwards.
+  performance.mark('vopop:generation-start');
+  try {
+    // The prepared worker if there is one; otherwise a fresh one (a worker serves one generation).
+    const ready = prepared ?? startClient();
+    prepared = undefined;
+    const { backend } = await ready;
+    if (!client) throw new Error('The generation was stopped before it started.');
+    const result = await client.generate({
+      photo: await file.arrayBuffer(),
+      consent: {
+        purpose: 'face-video',
+        processing: 'on-device',
+        noticeVersion,
+        grantedAt: new Date().toISOString(),
+      },
+      template: templateSelect.value,
+      signal: running.signal,
+      onProgress: showProgress,
+      onPurged: showReceipt,
+    });
+    performance.mark('vopop:generation-end');
+    const url = URL.createObjectURL(new Blob([result.video.value as Uint8Array<ArrayBuffer>], { type: result.mimeType }));
+    shown = { video: result.video, url, mimeType: result.mimeType, container: result.container };
+    video.src = url;
+    resultSection.hidden = false;
+    videoInfo.textContent =
+      `${result.width}×${result.height}, ${result.durationSec.toFixed(1)} s, ${result.codec.toUpperCase()} in ` +
+      `${result.container.toUpperCase()}, ${(result.video.byteLength / 1024).toFixed(0)} KB — made in ` +
+      `${(Object.values(result.timings).reduce((a, b) => a + b, 0) / 1000).toFixed(1)} s (detection on ${backend}).`;
+    resultSection.dataset['timings'] = JSON.stringify(result.timings);
+    resultSection.dataset['backend'] = backend;
+    progressBar.value = 100;
+    stageLabel.textContent = 'Done';
+    say('Done. The photo and everything made from it have been wiped — see the receipt below.', 'ok');
+    void video.play().catch(() => undefined);
+  } catch (error) {
+    performance.mark('vopop:generation-end');
+    progressBar.value = 0;
+    stageLabel.textContent = 'Stopped';
+    say(describe(error), isVopopError(error) && error.code === 'ABORTED' ? 'info' : 'error');
+  } finally {
+    running = undefined;
+    endClient();
+    setBusy(false);
+    // The same photo must be picked again for another run: its bytes were handed over.
+    photoInput.value = '';
+    photoInfo.textContent = 'Pick a photo again to make another video.';
+  }
+}
+
+prepareFirstWorker();

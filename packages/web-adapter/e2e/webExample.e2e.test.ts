@@ -1,0 +1,222 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ExampleSession } from './browserHarness';
+import {
+  facesDir,
+  generate,
+  longTasksDuringGeneration,
+  message,
+  openExample,
+  repoRoot,
+  stopExampleServer,
+  waitUntilIdle,
+  workersClosed,
+} from './browserHarness';
+
+let session: ExampleSession;
+
+beforeEach(async () => {
+  session = await openExample();
+});
+
+afterEach(async () => {
+  await session.close();
+});
+
+afterAll(async () => {
+  await stopExampleServer();
+});
+
+/** What the page's <video> reports once it can play. */
+async function playedVideo(session: ExampleSession) {
+  const { page } = session;
+  await page.waitForFunction(() => {
+    const video = document.querySelector<HTMLVideoElement>('#video')!;
+    return video.readyState >= 2 && video.currentTime > 0.2;
+  }, null, { timeout: 20_000 });
+  return page.evaluate(() => {
+    const video = document.querySelector<HTMLVideoElement>('#video')!;
+    return {
+      src: video.currentSrc,
+      duration: video.duration,
+      width: video.videoWidth,
+      height: video.videoHeight,
+      playing: !video.paused && video.currentTime > 0,
+      error: video.error?.code ?? null,
+    };
+  });
+}
+
+/**
+ * Requests that are not for the example's own files on its own origin. The <video> reading its
+ * own `blob:` URL (same origin, in memory) is no network request.
+ */
+function foreignRequests(session: ExampleSession): string[] {
+  return session.requests.filter(
+    (url) => !url.startsWith(`${session.origin}/`) && !url.startsWith(`blob:${session.origin}/`),
+  );
+}
+
+/** Console lines that report a CSP violation, from the page or a worker. */
+function cspLines(session: ExampleSession): string[] {
+  return session.consoleLines.filter((line) => /Content Security Policy|Refused to/i.test(line));
+}
+
+async function receiptRows(session: ExampleSession): Promise<string[][]> {
+  return session.page.$$eval('#receipt-rows tr', (rows) =>
+    rows.map((row) => Array.from(row.querySelectorAll('td'), (cell) => cell.textContent ?? '')),
+  );
+}
+
+describe('examples/web in Chromium', () => {
+  it.each([
+    ['astronaut.png', 'confetti-pop'],
+    ['portrait.jpg', 'golden-hour'],
+    ['portrait_small.jpg', 'neon-bounce'],
+    ['three_people.jpg', 'floating-hearts'],
+  ])('%s → a playable 720×1280, 3 s video, same-origin only, no long task, receipt shown (%s)', async (fixture, template) => {
+    const { page } = session;
+    // The default template is the one preselected; astronaut.png runs with it as it is.
+    const selected = await page.inputValue('#template');
+    if (fixture === 'astronaut.png') expect(selected).toBe(template);
+    await generate(session, fixture, { template });
+    const status = await message(page);
+    expect(status.tone, status.text).toBe('ok');
+
+    const video = await playedVideo(session);
+    expect(video.error).toBeNull();
+    expect(video.width).toBe(720);
+    expect(video.height).toBe(1280);
+    expect(video.duration).toBeGreaterThan(2.9);
+    expect(video.duration).toBeLessThan(3.1);
+    expect(video.playing).toBe(true);
+
+    // P4/P9: only the app's own files, models and wasm included, all from its origin.
+    expect(foreignRequests(session)).toEqual([]);
+    const paths = session.requests.map((url) => new URL(url).pathname);
+    expect(paths).toContain('/vopop/models/facemesh-detection-short.json');
+    expect(paths).toContain('/vopop/models/facemesh.bin');
+    expect(paths.some((p) => p.startsWith('/vopop/tfjs/') && p.endsWith('.wasm'))).toBe(true);
+
+    expect(await longTasksDuringGeneration(session)).toEqual([]);
+    const probe = await session.probe();
+    expect(probe.cspViolations).toEqual([]);
+    expect(cspLines(session)).toEqual([]);
+
+    // The worker is gone; the one live object URL is the video being watched.
+    expect(await workersClosed(session)).toBe(true);
+    expect(probe.live).toEqual([video.src]);
+
+    const rows = await receiptRows(session);
+    const kinds = rows.map((row) => row[0]);
+    for (const kind of ['photo-bytes', 'pixels', 'image-bitmap', 'canvas', 'landmarks', 'frame', 'video']) {
+      expect(kinds).toContain(kind);
+    }
+    expect(await page.getAttribute('#receipt', 'data-failed')).toBe('0');
+    expect(rows.filter((row) => row[4] === 'NOT ZERO')).toEqual([]);
+
+    if (fixture === 'astronaut.png') {
+      await page.screenshot({ path: path.join(repoRoot, 'docs', 'web-example.png'), fullPage: true });
+    }
+
+    // Leaving the page revokes the watched URL too.
+    await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: false })));
+    expect((await session.probe()).live).toEqual([]);
+  });
+
+  it('saves through a short-lived object URL and revokes it', async () => {
+    const { page } = session;
+    await generate(session, 'portrait_small.jpg');
+    expect((await message(page)).tone).toBe('ok');
+    const before = await session.probe();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
+    expect(download.suggestedFilename()).toMatch(/^vopop-video\.(mp4|webm)$/);
+    const saved = readFileSync((await download.path())!);
+    expect(saved.byteLength).toBeGreaterThan(10_000);
+    await page.waitForFunction((count) => (window as unknown as { __probe: { revoked: number } }).__probe.revoked > count, before.revoked);
+    const after = await session.probe();
+    expect(after.created).toBe(before.created + 1);
+    expect(after.live).toEqual(before.live);
+  });
+
+  it.each([
+    ['pose_small_face.jpg (no face)', 'pose_small_face.jpg', /No face found/],
+    ['a corrupt file', 'corrupt', /could not be read as a photo/],
+  ])('%s: a clear message, nothing left behind', async (_name, fixture, expected) => {
+    const { page } = session;
+    const photo =
+      fixture === 'corrupt'
+        ? (() => {
+            // A real JPEG header followed by garbage: it passes the sniffing, fails the decode.
+            const bytes = readFileSync(path.join(facesDir, 'portrait_small.jpg'));
+            for (let i = 700; i < bytes.length - 2; i++) bytes[i] = (i * 7919) & 0xff;
+            return { name: 'broken.jpg', mimeType: 'image/jpeg', buffer: bytes };
+          })()
+        : fixture;
+    await generate(session, photo);
+    const status = await message(page);
+    expect(status.tone).toBe('error');
+    expect(status.text).toMatch(expected);
+    expect(await page.isHidden('#result')).toBe(true);
+    expect(await workersClosed(session)).toBe(true);
+    const probe = await session.probe();
+    expect(probe.live).toEqual([]);
+    // The worker's receipt for the failed job: the photo was wiped, nothing failed.
+    const kinds = (await receiptRows(session)).map((row) => row[0]);
+    expect(kinds).toContain('photo-bytes');
+    expect(kinds).not.toContain('video');
+    expect(await page.getAttribute('#receipt', 'data-failed')).toBe('0');
+    expect(foreignRequests(session)).toEqual([]);
+  });
+
+  it('Cancel half-way: a clear message, the scope purged, the worker terminated', async () => {
+    const { page } = session;
+    await generate(session, 'astronaut.png', { wait: false });
+    // Wait until rendering is under way, then cancel.
+    await page.waitForFunction(() => document.querySelector<HTMLProgressElement>('#progress')!.value > 30, null, {
+      timeout: 60_000,
+    });
+    await page.click('#cancel');
+    await waitUntilIdle(page);
+    const status = await message(page);
+    expect(status.text).toMatch(/^Cancelled/);
+    expect(await page.isHidden('#result')).toBe(true);
+    expect(await workersClosed(session)).toBe(true);
+    expect((await session.probe()).live).toEqual([]);
+    const rows = await receiptRows(session);
+    expect(rows.map((row) => row[0])).toContain('frame');
+    expect(rows.map((row) => row[0])).not.toContain('video');
+    expect(await page.getAttribute('#receipt', 'data-failed')).toBe('0');
+  });
+
+  it('refuses to start without consent: no photo reaches the worker', async () => {
+    const { page } = session;
+    expect(session.workers).toHaveLength(1);
+    await generate(session, 'astronaut.png', { consent: false });
+    expect((await message(page)).text).toMatch(/consent/i);
+    expect(await page.isHidden('#receipt')).toBe(true);
+    expect(await page.isHidden('#result')).toBe(true);
+    expect(await page.evaluate(() => document.querySelector<HTMLProgressElement>('#progress')!.value)).toBe(0);
+    // The worker prepared on load was never used, so it is still there, and no other started.
+    expect(session.workers).toHaveLength(1);
+    expect(session.workers[0]!.closed).toBe(false);
+  });
+
+  it('is served under the strict CSP, which the probe would notice being broken', async () => {
+    const { page } = session;
+    // The policy is in force: an inline script is refused and reported. This proves the probe
+    // sees violations, so the empty lists in the generation tests mean something.
+    const ran = await page.evaluate(async () => {
+      const flag = window as unknown as { __inlineRan?: boolean };
+      const script = document.createElement('script');
+      script.textContent = 'window.__inlineRan = true;';
+      document.head.append(script);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return flag.__inlineRan === true;
+    });
+    expect(ran).toBe(false);
+    await page.waitForFunction(() => (window as unknown as { __probe: { cspViolations: string[] } }).__probe.cspViolations.length > 0);
+    expect((await session.probe()).cspViolations[0]).toMatch(/^script-src/);
+  });
+});

@@ -1,0 +1,128 @@
+import type {
+  DecodeLimits,
+  EncodedVideo,
+  EncodedVideoCodec,
+  FacePolicy,
+  GenerationProgress,
+  LandmarkCount,
+  PurgeReceipt,
+  StageTimings,
+  VideoCodecChoice,
+  VopopErrorCode,
+} from '@vopop/core';
+import type { BrowserTfjsBackend } from '../ports/browserTfjsBackend';
+
+/**
+ * What the page tells the worker once, before the first generation. Plain data only: it
+ * crosses `postMessage`.
+ *
+ * @public
+ */
+export interface VopopWorkerConfig {
+  /** Folder on the app's origin serving the model files. */
+  readonly modelsUrl: string;
+  /** Folder on the app's origin serving tfjs' `.wasm` binaries. */
+  readonly wasmUrl?: string;
+  /** Backends to try, in order. Default `['webgl', 'wasm']`. */
+  readonly backends?: readonly BrowserTfjsBackend[];
+  /** 468 (default) or 478 landmarks. */
+  readonly landmarks?: LandmarkCount;
+  /** `'auto'` (default): H.264 MP4, VP9 WebM where H.264 is missing. */
+  readonly codec?: VideoCodecChoice;
+}
+
+/**
+ * The worker's answer to {@link VopopWorkerApi.init}.
+ *
+ * @public
+ */
+export interface VopopWorkerInfo {
+  /** The tfjs backend detection runs on. */
+  readonly backend: BrowserTfjsBackend;
+  /**
+   * The codec a 720×1280 30 fps video would be encoded with here (`'avc'`: H.264 in MP4,
+   * `'vp9'`: VP9 in WebM), or `null` when neither is available.
+   */
+  readonly codec: EncodedVideoCodec | null;
+}
+
+/**
+ * One generation's options, less the photo (transferred separately) and the callbacks.
+ *
+ * @public
+ */
+export interface VopopWorkerRequest {
+  /** Identifies the job for {@link VopopWorkerApi.abort}. */
+  readonly jobId: number;
+  readonly consent: unknown;
+  /** A built-in template id or a template manifest (plain data). */
+  readonly template?: unknown;
+  readonly facePolicy?: FacePolicy;
+  readonly decodeLimits?: DecodeLimits;
+}
+
+/**
+ * A typed SDK error as it crosses the worker boundary: its code, name, message and measured
+ * fields (numbers, short strings, booleans), never a cause or personal data.
+ *
+ * @public
+ */
+export interface SerializedVopopError {
+  readonly code: VopopErrorCode | 'UNKNOWN';
+  readonly name: string;
+  readonly message: string;
+  readonly fields: Readonly<Record<string, string | number | boolean | null | readonly (string | number)[]>>;
+}
+
+/**
+ * A generation's outcome as the worker returns it. On success `video` is transferred (the
+ * worker's copy is detached). The receipt covers everything the worker held, on both paths.
+ *
+ * @public
+ */
+export type VopopWorkerResult =
+  | {
+      readonly ok: true;
+      readonly video: ArrayBuffer;
+      readonly container: EncodedVideo['container'];
+      readonly codec: EncodedVideo['codec'];
+      readonly mimeType: string;
+      readonly width: number;
+      readonly height: number;
+      readonly fps: number;
+      readonly frameCount: number;
+      readonly durationSec: number;
+      readonly templateId: string;
+      readonly timings: StageTimings;
+      readonly receipt: PurgeReceipt;
+    }
+  | {
+      readonly ok: false;
+      readonly error: SerializedVopopError;
+      readonly receipt: PurgeReceipt | null;
+    };
+
+/**
+ * What {@link exposeVopopWorker} exposes through comlink.
+ *
+ * @public
+ */
+export interface VopopWorkerApi {
+  /** Choose the backend and load and verify the models. Idempotent. */
+  init(config: VopopWorkerConfig): Promise<VopopWorkerInfo>;
+  /**
+   * Generate from `photo` (transferred). `onProgress` is a `comlink.proxy`; the worker releases
+   * it when the job ends.
+   */
+  generate(
+    photo: ArrayBuffer,
+    request: VopopWorkerRequest,
+    onProgress?: (progress: GenerationProgress) => void,
+  ): Promise<VopopWorkerResult>;
+  /** Abort job `jobId`; everything it held is purged at once. Unknown ids are ignored. */
+  abort(jobId: number): void;
+  /** How many generations are running (for tests). */
+  activeJobs(): number;
+  /** Release the detector's memory. The page terminates the worker afterwards. */
+  close(): void;
+}
