@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { builtInTemplates, defaultTemplateId } from '@vopop/node-adapter';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const samplePhoto = (): Uint8Array => new Uint8Array(readFileSync(join(repoRoot, 'examples/node-cli/astronaut.png')));
+export const samplePhoto = (): Uint8Array => readFileSync(join(repoRoot, 'examples/node-cli/astronaut.png'));
 export const consent = {
   purpose: 'face-video',
   processing: 'on-device',

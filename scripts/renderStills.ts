@@ -16,7 +16,7 @@ mkdirSync(outDir, { recursive: true });
 
 await using platform = await createNodePlatform();
 for (const template of builtInTemplates) {
-  const photo = new Uint8Array(readFileSync(join(repoRoot, 'examples/node-cli/astronaut.png')));
+  const photo = readFileSync(join(repoRoot, 'examples/node-cli/astronaut.png'));
   const consent = { purpose: 'face-video', processing: 'on-device', noticeVersion: 'stills', grantedAt: new Date().toISOString() } as const;
   const result = await generateVideo({ photo, consent, template: template.id }, platform);
   const last = result.frameCount - 1;

@@ -19,7 +19,7 @@ const consent = {
 
 await using platform = await createNodePlatform();
 const result = await generateVideo(
-  { photo: new Uint8Array(readFileSync(photoPath)), consent, onProgress: ({ stage, fraction }) => process.stderr.write(`\r${stage} ${(fraction * 100).toFixed(0)}%   `) },
+  { photo: readFileSync(photoPath), consent, onProgress: ({ stage, fraction }) => process.stderr.write(`\r${stage} ${(fraction * 100).toFixed(0)}%   `) },
   platform,
 );
 process.stderr.write('\n');

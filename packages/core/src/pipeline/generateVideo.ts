@@ -47,7 +47,9 @@ export interface VopopPlatform {
 export interface GenerateVideoOptions {
   /**
    * The photo file's bytes (JPEG, PNG or WebP). The SDK takes ownership: the bytes are
-   * zero-filled when the generation ends, whatever the outcome. Pass a copy to keep the photo.
+   * zero-filled when the generation ends, whatever the outcome. Pass the buffer you read the file
+   * into (a Node `Buffer` is a `Uint8Array`), not a copy of it: a copy leaves the original behind,
+   * unwiped.
    */
   readonly photo: Uint8Array | ArrayBuffer;
   /** The person's recorded agreement (P8). Nothing is read before it is checked. */

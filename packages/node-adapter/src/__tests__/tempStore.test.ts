@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EphemeralScope, PurgedError } from '@vopop/core';
@@ -60,21 +60,17 @@ describe('NodeTempStore (P6)', () => {
     const mine = store.write(new EphemeralScope(), 'live', new Uint8Array([1, 2, 3]));
 
     // A real second process writes a temp file and is killed before it can purge.
-    const script = join(dirname(directory), 'victim.ts');
-    writeFileSync(
-      script,
-      `import { EphemeralScope } from '@vopop/core';
-       import { NodeTempStore } from ${JSON.stringify(resolve(here, '../tempStore/nodeTempStore.ts'))};
-       const store = new NodeTempStore({ directory: ${JSON.stringify(directory)} });
-       const file = store.write(new EphemeralScope(), 'victim', new Uint8Array(4096).fill(7));
-       process.stdout.write(file.value.path + '\\n');
-       setInterval(() => {}, 1000);`,
+    const victim = spawn(
+      process.execPath,
+      ['--conditions=@vopop/source', '--import', 'tsx', join(here, 'support', 'tempStoreVictim.ts'), directory],
+      { cwd: here, stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    const victim = spawn(process.execPath, ['--conditions=@vopop/source', '--import', 'tsx', script], {
-      cwd: here,
-      stdio: ['ignore', 'pipe', 'inherit'],
+    let stderr = '';
+    victim.stderr.on('data', (d) => (stderr += String(d)));
+    const victimPath = await new Promise<string>((done, fail) => {
+      victim.stdout.once('data', (d) => done(String(d).trim()));
+      victim.once('exit', (code) => fail(new Error(`victim exited ${code} before writing: ${stderr.slice(-1000)}`)));
     });
-    const victimPath = await new Promise<string>((done) => victim.stdout.once('data', (d) => done(String(d).trim())));
     expect(existsSync(victimPath)).toBe(true);
     victim.kill('SIGKILL');
     await new Promise((done) => victim.once('exit', done));

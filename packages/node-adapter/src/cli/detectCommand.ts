@@ -68,7 +68,7 @@ export const detectCommand: CliCommand = async (args, io) => {
 
   try {
     using scope = new EphemeralScope({ label: 'detect' });
-    const bytes = scope.hold(new Uint8Array(await readFile(positionals[0]!)), { kind: 'photo-bytes', label: 'photo.bytes' });
+    const bytes = scope.hold(await readFile(positionals[0]!), { kind: 'photo-bytes', label: 'photo.bytes' });
     using detector = await createNodeFaceDetector({
       landmarks,
       ...(values.backend ? { backend: values.backend as 'wasm' | 'cpu' } : {}),

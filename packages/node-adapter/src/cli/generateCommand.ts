@@ -97,7 +97,9 @@ export const generateCommand: CliCommand = async (args, io) => {
     if (template !== undefined && (template.includes('/') || template.endsWith('.json')) && existsSync(template)) {
       template = (await loadTemplateFile(template)).template;
     }
-    const photo = new Uint8Array(await readFile(positionals[0]!));
+    // The Buffer itself, not a copy: the purge wipes exactly these bytes (a copy would leave the
+    // original behind, unwiped, for the garbage collector).
+    const photo = await readFile(positionals[0]!);
     await using platform = await createNodePlatform({
       ...(values.backend ? { detector: { backend: values.backend as 'wasm' | 'cpu' } } : {}),
     });

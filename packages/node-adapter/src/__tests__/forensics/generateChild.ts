@@ -39,7 +39,8 @@ async function generateOnce(): Promise<number> {
   const decoder = decoderName === 'sharp' ? new NodeImageDecoder() : platform.decoder;
   const result = await generateVideo(
     {
-      photo: new Uint8Array(readFileSync(photoPath!)),
+      // The Buffer as read: a copy would leave the original unwiped, which is what the scan finds.
+      photo: readFileSync(photoPath!),
       consent: { purpose: 'face-video', processing: 'on-device', noticeVersion: 'p3', grantedAt: new Date().toISOString() },
       template: oneFrameTemplate(),
     },
