@@ -4,7 +4,8 @@ import { EphemeralScope, estimateHeadPose, fivePointsFromMesh, selectFace } from
 import { NodeImageDecoder } from '../decode/nodeImageDecoder';
 import { createNodeFaceDetector } from '../tfjs/createNodeFaceDetector';
 import type { CliCommand } from './cliIo';
-import { describeError, exitCodeFor, exitCodeHelp, exitCodes } from './exitCodes';
+import { commandReporter } from './commandReporter';
+import { exitCodeHelp, exitCodes } from './exitCodes';
 
 const usage = `Usage: vopop detect <photo> [options]
 
@@ -52,11 +53,7 @@ export const detectCommand: CliCommand = async (args, io) => {
     return exitCodes.ok;
   }
   const json = values.json === true;
-  const usageError = (message: string): number => {
-    if (json) io.stdout(`${JSON.stringify({ error: { code: 'USAGE', message } })}\n`);
-    else io.stderr(`vopop detect: ${message}\n\n${usage}`);
-    return exitCodes.usage;
-  };
+  const { usageError, failure } = commandReporter(io, 'vopop detect', usage, json);
   if (positionals.length !== 1) return usageError('give exactly one photo');
   const multiple = values.multiple ?? 'largest';
   if (multiple !== 'largest' && multiple !== 'reject') return usageError('--multiple must be largest or reject');
@@ -98,9 +95,6 @@ export const detectCommand: CliCommand = async (args, io) => {
     }
     return exitCodes.ok;
   } catch (error) {
-    const described = describeError(error);
-    if (json) io.stdout(`${JSON.stringify({ error: described })}\n`);
-    else io.stderr(`vopop detect: ${described.message}\n`);
-    return exitCodeFor(error);
+    return failure(error);
   }
 };

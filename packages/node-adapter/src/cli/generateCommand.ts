@@ -7,7 +7,8 @@ import { assertConsent, generateVideo } from '@vopop/core';
 import { createNodePlatform } from '../nodePlatform';
 import { loadTemplateFile } from '../templates/loadTemplateFile';
 import type { CliCommand } from './cliIo';
-import { describeError, exitCodeFor, exitCodeHelp, exitCodes } from './exitCodes';
+import { commandReporter } from './commandReporter';
+import { exitCodeHelp, exitCodes } from './exitCodes';
 import { progressBar } from './progressBar';
 
 const usage = `Usage: vopop generate <photo> [options]
@@ -62,17 +63,7 @@ export const generateCommand: CliCommand = async (args, io) => {
     return exitCodes.ok;
   }
   const json = values.json === true;
-  const fail = (error: unknown): number => {
-    const described = describeError(error);
-    if (json) io.stdout(`${JSON.stringify({ error: described })}\n`);
-    else io.stderr(`vopop generate: ${described.message}\n`);
-    return exitCodeFor(error);
-  };
-  const usageError = (message: string): number => {
-    if (json) io.stdout(`${JSON.stringify({ error: { code: 'USAGE', message } })}\n`);
-    else io.stderr(`vopop generate: ${message}\n\n${usage}`);
-    return exitCodes.usage;
-  };
+  const { usageError, failure: fail } = commandReporter(io, 'vopop generate', usage, json);
   if (positionals.length !== 1) return usageError('give exactly one photo');
   if (values.multiple !== undefined && values.multiple !== 'largest' && values.multiple !== 'reject') {
     return usageError('--multiple must be largest or reject');

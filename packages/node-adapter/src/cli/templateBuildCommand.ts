@@ -2,7 +2,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildTemplateFromVideo } from '../templateBuild/buildTemplateFromVideo';
 import type { CliCommand } from './cliIo';
-import { describeError, exitCodeFor, exitCodeHelp, exitCodes } from './exitCodes';
+import { commandReporter } from './commandReporter';
+import { exitCodeHelp, exitCodes } from './exitCodes';
 
 const usage = `Usage: vopop template build <video> -o <template.json> [options]
 
@@ -71,11 +72,7 @@ export const templateBuildCommand: CliCommand = async (args, io) => {
     return exitCodes.ok;
   }
   const json = values.json === true;
-  const usageError = (message: string): number => {
-    if (json) io.stdout(`${JSON.stringify({ error: { code: 'USAGE', message } })}\n`);
-    else io.stderr(`vopop template build: ${message}\n\n${usage}`);
-    return exitCodes.usage;
-  };
+  const { usageError, failure } = commandReporter(io, 'vopop template build', usage, json);
   if (positionals.length !== 1) return usageError('give exactly one video');
   if (values.output === undefined || values.output === '') return usageError('-o <template.json> is required');
   if (values.backend !== undefined && values.backend !== 'wasm' && values.backend !== 'cpu') {
@@ -143,10 +140,7 @@ export const templateBuildCommand: CliCommand = async (args, io) => {
     return exitCodes.ok;
   } catch (error) {
     if (drawn) io.stderr('\r\u001b[2K');
-    const described = describeError(error);
-    if (json) io.stdout(`${JSON.stringify({ error: described })}\n`);
-    else io.stderr(`vopop template build: ${described.message}\n`);
-    return exitCodeFor(error);
+    return failure(error);
   } finally {
     process.removeListener('SIGINT', onSigint);
   }
