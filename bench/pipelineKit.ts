@@ -22,7 +22,7 @@ export function defaultTemplate(seconds?: number): Record<string, unknown> {
   const track = base.faceTrack;
   return {
     ...base,
-    id: `${base.id}-${seconds}s`,
+    id: `${base.id}-${Math.round(seconds * 1000)}ms`,
     frameCount,
     faceTrack:
       track.kind === 'keyframes'

@@ -56,8 +56,7 @@ async function main(): Promise<void> {
     const match = blockPattern(name).exec(previous);
     if (match) blocks.set(name, match[0]);
   }
-  for (const name of selected) blocks.set(name, await runSuite(name));
-
+  // Written after every suite, so that a suite that fails does not discard the others' figures.
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const header = [
     '# Benchmarks',
@@ -70,11 +69,17 @@ async function main(): Promise<void> {
       `${cpus().length} × ${cpu}.`,
     '',
   ].join('\n');
-  const body = available
-    .filter((name) => blocks.has(name))
-    .map((name) => blocks.get(name)!)
-    .join('\n\n');
-  writeFileSync(docPath, `${header}\n${body}\n`);
+  const write = () => {
+    const body = available
+      .filter((name) => blocks.has(name))
+      .map((name) => blocks.get(name)!)
+      .join('\n\n');
+    writeFileSync(docPath, `${header}\n${body}\n`);
+  };
+  for (const name of selected) {
+    blocks.set(name, await runSuite(name));
+    write();
+  }
   process.stderr.write(`bench: wrote ${docPath}\n`);
 }
 

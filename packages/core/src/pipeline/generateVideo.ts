@@ -159,9 +159,6 @@ export async function generateVideo(options: GenerateVideoOptions, platform: Vop
     ...(signal ? { signal } : {}),
     ...(platform.wipers ? { wipers: platform.wipers } : {}),
   });
-  // The photo is personal from the first byte: held before anything can fail.
-  const photo = scope.hold(photoBytes, { kind: 'photo-bytes', label: 'photo.bytes' });
-
   let lastStage: GenerationStage = 'decode';
   let lastFraction = 0;
   const report = (stage: GenerationStage, fraction: number) => {
@@ -188,6 +185,9 @@ export async function generateVideo(options: GenerateVideoOptions, platform: Vop
   let template: Template | undefined;
   let failure: unknown;
   try {
+    // The photo is personal from the first byte: held before anything else can fail. A scope
+    // whose signal had already fired wipes it here and refuses it.
+    const photo = scope.hold(photoBytes, { kind: 'photo-bytes', label: 'photo.bytes' });
     template = resolveTemplate(options.template);
     const image = await timed('decode', () =>
       platform.decoder.decode(photo.value, scope, {
@@ -238,7 +238,13 @@ export async function generateVideo(options: GenerateVideoOptions, platform: Vop
     failure ??= error;
   }
   timings.purge = clock.now() - purgeStarted;
-  options.onPurged?.(receipt);
+  try {
+    options.onPurged?.(receipt);
+  } catch (error) {
+    // The app's callback failed: nobody will receive the video, so it is wiped too.
+    video?.purge();
+    throw error;
+  }
 
   if (failure !== undefined) {
     video?.purge();

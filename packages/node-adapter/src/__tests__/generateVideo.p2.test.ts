@@ -13,11 +13,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   AbortedError,
   BackgroundRenderer,
+  EphemeralHandle,
   EphemeralScope,
   builtInTemplates,
   generateVideo,
   isVopopError,
-  type EphemeralHandle,
   type FaceDetector,
   type GenerateVideoOptions,
   type PurgeReceipt,
@@ -284,4 +284,34 @@ describe('generateVideo purges on every exit path (P2)', () => {
     // Most aborts must land inside the run, or the loop tested only successes.
     expect(aborted).toBeGreaterThan(150);
   }, 600_000);
+});
+
+describe('generateVideo edge paths', () => {
+  it('an already aborted signal: AbortedError, photo wiped, receipt delivered', async () => {
+    const photo = new Uint8Array(photoFile);
+    let receipt: PurgeReceipt | undefined;
+    await expect(
+      generateVideo({ photo, consent, template: tinyTemplate, signal: AbortSignal.abort(), onPurged: (r) => (receipt = r) }, platform),
+    ).rejects.toBeInstanceOf(AbortedError);
+    expect(receipt).toBeDefined();
+    expect(photo.every((b) => b === 0)).toBe(true);
+  });
+
+  it('a throwing onPurged callback surfaces, and the video is wiped rather than stranded', async () => {
+    // The video that left the scope is the handle `move()` returned.
+    const move = vi.spyOn(EphemeralHandle.prototype, 'move');
+    try {
+      await expect(
+        generateVideo(
+          { photo: new Uint8Array(photoFile), consent, template: tinyTemplate, onPurged: () => { throw new RangeError('app bug'); } },
+          platform,
+        ),
+      ).rejects.toBeInstanceOf(RangeError);
+      const moved = move.mock.results.map((r) => r.value as EphemeralHandle<unknown>).filter((h) => h.kind === 'video');
+      expect(moved).toHaveLength(1);
+      expect(moved[0]!.isLive).toBe(false);
+    } finally {
+      move.mockRestore();
+    }
+  });
 });
