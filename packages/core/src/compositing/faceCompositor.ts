@@ -7,6 +7,7 @@ import type { Affine2D } from '../geometry/affine2d';
 import type { RgbaImage } from '../ports/rgbaImage';
 import type { LabStats } from './colourTransfer';
 import { applyColourTransfer, labStatsFromAccumulator, measureLabStats } from './colourTransfer';
+import { withForeheadDome } from './foreheadDome';
 import { faceOutline, faceRegion, rasteriseFaceMask } from './faceMask';
 import type { FaceRegion } from './faceMask';
 import { accumulateCovered, coveredBox, frameToCrop, warpBlend } from './warpBlend';
@@ -137,7 +138,13 @@ export function createFaceCompositor(options: FaceCompositorOptions): FaceCompos
         'in the photo you composite.',
     );
   }
-  const outline = faceOutline(landmarks.points, landmarks.pointCount, 3);
+  const domed = withForeheadDome(landmarks.points, landmarks.pointCount);
+  let outline: ReturnType<typeof faceOutline>;
+  try {
+    outline = faceOutline(domed.points, domed.pointCount, 3);
+  } finally {
+    if (domed.points !== landmarks.points) domed.points.fill(0);
+  }
   try {
     const region = faceRegion(outline, width, height);
     if (region.width > maxCropSide || region.height > maxCropSide) {
