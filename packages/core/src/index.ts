@@ -195,6 +195,7 @@ export type { LocalRendererOptions } from './pipeline/localRenderer';
 export { generationStages } from './pipeline/generationProgress';
 export type { GenerationProgress, GenerationStage, StageTimings } from './pipeline/generationProgress';
 export type { RenderJob, Renderer } from './ports/renderer';
+export type { BackgroundFrames, BackgroundSource } from './ports/backgroundSource';
 
 // Errors
 export { ImageDecodeError } from './errors/imageDecodeError';

@@ -50,5 +50,6 @@ export type {
 } from './templateBuild/buildTemplateFromVideo';
 
 // Templates on disk
+export { NodeBackgroundSource } from './templates/nodeBackgroundSource';
 export { loadTemplateFile } from './templates/loadTemplateFile';
 export type { LoadTemplateOptions, LoadedTemplate, TemplateAsset } from './templates/loadTemplateFile';

@@ -3,6 +3,7 @@ import { LocalRenderer, defaultWiperRegistry } from '@vopop/core';
 import type { ImageDecoder } from '@vopop/core';
 import { WasmImageDecoder } from './wasmDecode/wasmImageDecoder';
 import { NodeTempStore } from './tempStore/nodeTempStore';
+import { NodeBackgroundSource } from './templates/nodeBackgroundSource';
 import type { NodeFaceDetectorOptions } from './tfjs/createNodeFaceDetector';
 import { createNodeFaceDetector } from './tfjs/createNodeFaceDetector';
 import { createNodeVideoEncoder } from './webcodecs/nodeVideoEncoder';
@@ -26,6 +27,11 @@ export interface NodePlatformOptions {
    * pixels in freed native memory that no purge can reach.
    */
   readonly decoder?: ImageDecoder;
+  /**
+   * The folder of a template loaded with `loadTemplateFile`, whose recorded (video) background
+   * the renderer then reads. Procedural templates need nothing.
+   */
+  readonly templateFolder?: string;
 }
 
 /**
@@ -62,7 +68,11 @@ export async function createNodePlatform(options: NodePlatformOptions = {}): Pro
   return {
     decoder: options.decoder ?? new WasmImageDecoder(),
     detector,
-    renderer: new LocalRenderer({ encoder, codec: options.codec ?? 'auto' }),
+    renderer: new LocalRenderer({
+      encoder,
+      codec: options.codec ?? 'auto',
+      ...(options.templateFolder ? { backgrounds: new NodeBackgroundSource(options.templateFolder) } : {}),
+    }),
     wipers: defaultWiperRegistry,
     tempStore,
     sweptTempFiles,

@@ -5,6 +5,8 @@ import type { EphemeralScope } from '../ephemeral/ephemeralScope';
 import { AbortedError } from '../errors/abortedError';
 import { fitSimilarity } from '../geometry/fitSimilarity';
 import type { RenderJob, Renderer } from '../ports/renderer';
+import type { BackgroundFrames, BackgroundSource } from '../ports/backgroundSource';
+import { asyncDisposeSymbol } from '../ephemeral/disposeSymbols';
 import { BackgroundRenderer } from '../templates/backgroundRenderer';
 import { resolveFaceTrack } from '../templates/resolveFaceTrack';
 import { TemplateInvalidError } from '../errors/templateInvalidError';
@@ -24,6 +26,8 @@ export interface LocalRendererOptions {
   readonly codec?: VideoCodecChoice;
   /** Target bits per second; default: the encoder's choice for the frame size. */
   readonly bitrate?: number;
+  /** Frames of recorded (video or image) backgrounds. Without it only procedural ones render. */
+  readonly backgrounds?: BackgroundSource;
 }
 
 /**
@@ -43,17 +47,32 @@ export class LocalRenderer implements Renderer {
 
   async render(job: RenderJob, scope: EphemeralScope): Promise<EncodedVideo> {
     const { template, signal } = job;
-    if (template.background.kind !== 'procedural') {
+    const recorded = template.background.kind !== 'procedural';
+    if (recorded && !this.#options.backgrounds) {
       throw new TemplateInvalidError([
         {
           path: 'background.kind',
-          message: `background kind '${template.background.kind}' is not supported by the local renderer yet; use a procedural background`,
+          message: `a '${template.background.kind}' background needs the template's files: load the manifest from disk and give the renderer a background source`,
         },
       ]);
     }
-    const { width, height, frameCount, fps } = template;
     const render = scope.child('render');
-    const background = new BackgroundRenderer(template);
+    const background = recorded ? undefined : new BackgroundRenderer(template);
+    const recordedFrames = recorded ? await this.#options.backgrounds!.open(template, render, signal) : undefined;
+    try {
+      return await this.#renderFrames(job, render, recordedFrames ?? background!);
+    } finally {
+      await recordedFrames?.[asyncDisposeSymbol]();
+    }
+  }
+
+  async #renderFrames(
+    job: RenderJob,
+    render: EphemeralScope,
+    background: BackgroundRenderer | BackgroundFrames,
+  ): Promise<EncodedVideo> {
+    const { template, signal } = job;
+    const { width, height, frameCount, fps } = template;
     const track = resolveFaceTrack(template);
 
     // Personal: the photo's five points, the frame's transform, the frame with the face in it.
@@ -86,7 +105,8 @@ export class LocalRenderer implements Renderer {
       for (; index < frameCount; index++) {
         if (signal?.aborted) throw new AbortedError(signal.reason);
         step = 'render';
-        background.render(index, frame.value);
+        if (background instanceof BackgroundRenderer) background.render(index, frame.value);
+        else await background.next(frame.value);
         track(index, framePoints.value);
         step = 'composite';
         const fit = fitSimilarity(photoPoints.value, framePoints.value);

@@ -85,14 +85,18 @@ export const generateCommand: CliCommand = async (args, io) => {
     // Consent first: no photo is read and no model is loaded without it (P8).
     assertConsent(consent, 'on-device');
     let template: string | Template | undefined = values.template;
+    let templateFolder: string | undefined;
     if (template !== undefined && (template.includes('/') || template.endsWith('.json')) && existsSync(template)) {
-      template = (await loadTemplateFile(template)).template;
+      const loaded = await loadTemplateFile(template);
+      template = loaded.template;
+      templateFolder = loaded.folder;
     }
     // The Buffer itself, not a copy: the purge wipes exactly these bytes (a copy would leave the
     // original behind, unwiped, for the garbage collector).
     const photo = await readFile(positionals[0]!);
     await using platform = await createNodePlatform({
       ...(values.backend ? { detector: { backend: values.backend as 'wasm' | 'cpu' } } : {}),
+      ...(templateFolder ? { templateFolder } : {}),
     });
     const result = await generateVideo(
       {
