@@ -47,8 +47,11 @@ export class LocalRenderer implements Renderer {
 
   async render(job: RenderJob, scope: EphemeralScope): Promise<EncodedVideo> {
     const { template, signal } = job;
-    const recorded = template.background.kind !== 'procedural';
-    if (recorded && !this.#options.backgrounds) {
+    if (template.background.kind === 'procedural') {
+      return this.#renderFrames(job, scope.child('render'), new BackgroundRenderer(template));
+    }
+    const source = this.#options.backgrounds;
+    if (!source) {
       throw new TemplateInvalidError([
         {
           path: 'background.kind',
@@ -57,12 +60,11 @@ export class LocalRenderer implements Renderer {
       ]);
     }
     const render = scope.child('render');
-    const background = recorded ? undefined : new BackgroundRenderer(template);
-    const recordedFrames = recorded ? await this.#options.backgrounds!.open(template, render, signal) : undefined;
+    const frames = await source.open(template, render, signal);
     try {
-      return await this.#renderFrames(job, render, recordedFrames ?? background!);
+      return await this.#renderFrames(job, render, frames);
     } finally {
-      await recordedFrames?.[asyncDisposeSymbol]();
+      await frames[asyncDisposeSymbol]();
     }
   }
 

@@ -15,6 +15,7 @@ import {
 } from '@vopop/core';
 import { NodeImageDecoder } from '../decode/nodeImageDecoder';
 import { sniffImageFormat } from '../decode/sniffImageFormat';
+import { pngChunk } from './support/pngChunk';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 const faces = path.resolve(repoRoot, '..', 'shared', 'fixtures', 'faces');
@@ -28,24 +29,6 @@ function pseudoRandomBytes(length: number, seed: number): Uint8Array {
     out[i] = state >>> 24;
   }
   return out;
-}
-
-function crc32(bytes: Uint8Array): number {
-  let crc = ~0;
-  for (const byte of bytes) {
-    crc ^= byte;
-    for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
-  }
-  return ~crc >>> 0;
-}
-
-function pngChunk(type: string, data: Uint8Array): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'latin1');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
-  return Buffer.concat([head, data, crc]);
 }
 
 /** A well-formed PNG whose header claims `width`×`height`, with one row of real data. */

@@ -9,13 +9,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { crc32 } from 'node:zlib';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EphemeralScope } from '@vopop/core';
 import { NodeImageDecoder } from '../decode/nodeImageDecoder';
 import { WasmImageDecoder } from '../wasmDecode/wasmImageDecoder';
 import { scanProcessMemory } from './support/memoryScan';
+import { pngChunk } from './support/pngChunk';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../../..');
@@ -118,13 +118,7 @@ function randomPattern(): Uint8Array {
 }
 
 function textChunk(text: Uint8Array): Buffer {
-  const data = Buffer.concat([Buffer.from('Comment\0', 'latin1'), text]);
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.byteLength, 0);
-  head.write('tEXt', 4, 'latin1');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])) >>> 0, 0);
-  return Buffer.concat([head, data, crc]);
+  return pngChunk('tEXt', Buffer.concat([Buffer.from('Comment\0', 'latin1'), text]));
 }
 
 describe('P3: decoding leaves no copy of the photo in process memory', () => {

@@ -14,31 +14,13 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanProcessMemory } from './support/memoryScan';
+import { pngChunk } from './support/pngChunk';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const faces = resolve(here, '../../../../../shared/fixtures/faces');
 const work = mkdtempSync(join(tmpdir(), 'vopop-p3-'));
 const photoPath = join(work, 'planted.png');
 let patterns: Record<string, Uint8Array>;
-
-function crc32(bytes: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) {
-    crc ^= byte;
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? 0xedb88320 ^ (crc >>> 1) : crc >>> 1;
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
-/** A private ancillary PNG chunk ('vpPt'): decoders skip it, the file bytes keep it. */
-function chunk(type: string, data: Uint8Array): Buffer {
-  const out = Buffer.alloc(12 + data.length);
-  out.writeUInt32BE(data.length, 0);
-  out.write(type, 4, 'latin1');
-  Buffer.from(data).copy(out, 8);
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-  return out;
-}
 
 beforeAll(async () => {
   const { data, info } = await sharp(join(faces, 'astronaut.png')).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
@@ -48,9 +30,10 @@ beforeAll(async () => {
   pixels.copy(data, (150 * info.width + 240) * 4);
   const rgb = Buffer.alloc(48);
   for (let i = 0; i < 16; i++) pixels.copy(rgb, i * 3, i * 4, i * 4 + 3);
+  // A private ancillary chunk ('vpPt'): decoders skip it, the file bytes keep it.
   const fileBytes = randomBytes(48);
   const png = await sharp(data, { raw: info }).png().toBuffer();
-  writeFileSync(photoPath, Buffer.concat([png.subarray(0, 33), chunk('vpPt', fileBytes), png.subarray(33)]));
+  writeFileSync(photoPath, Buffer.concat([png.subarray(0, 33), pngChunk('vpPt', fileBytes), png.subarray(33)]));
   patterns = { 'pixels (RGBA)': pixels, 'pixels (RGB)': rgb, 'file bytes': fileBytes };
 }, 60_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -1,19 +1,16 @@
 import type { DecodeLimits } from '@vopop/core';
-import { ImageTooLargeError, InvalidArgumentError } from '@vopop/core';
+import { ImageTooLargeError, InvalidArgumentError, photoDecodeLimits } from '@vopop/core';
 import type { ImageHeader } from './imageHeader';
 
 /**
  * The limits used where a caller sets none, as documented on `DecodeLimits`: 40 megapixels,
  * 50 MB (50,000,000 bytes) and 16384 pixels on the longer side. A 40 MP RGBA decode is 160 MB;
- * phone cameras produce 12–50 MP, and the SDK downsamples far below that for detection.
+ * phone cameras produce 12–50 MP, and the SDK downsamples far below that for detection. The
+ * same object as core's `photoDecodeLimits`, so every decoder applies one set of defaults.
  *
  * @public
  */
-export const defaultDecodeLimits: Readonly<Required<DecodeLimits>> = Object.freeze({
-  maxPixels: 40_000_000,
-  maxBytes: 50_000_000,
-  maxDimension: 16_384,
-});
+export const defaultDecodeLimits: Readonly<Required<DecodeLimits>> = photoDecodeLimits;
 
 function checked(name: keyof DecodeLimits, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;

@@ -2,12 +2,11 @@ import * as Comlink from 'comlink';
 import type {
   ConsentRecord,
   DecodeLimits,
-  EncodedVideo,
   FacePolicy,
+  GeneratedVideo,
   GenerationProgress,
   LandmarkCount,
   PurgeReceipt,
-  StageTimings,
   Template,
   VideoCodecChoice,
 } from '@vopop/core';
@@ -70,26 +69,12 @@ export interface WebGenerateOptions {
 }
 
 /**
- * A finished generation, on the page.
+ * A finished generation, on the page: the same shape as in Node. `video` holds the only copy of
+ * the bytes (the worker's was transferred); purge it after saving.
  *
  * @public
  */
-export interface WebGeneratedVideo {
-  /** The video bytes, the only copy (the worker's was transferred). Purge after saving. */
-  readonly video: EphemeralHandle<Uint8Array>;
-  readonly container: EncodedVideo['container'];
-  readonly codec: EncodedVideo['codec'];
-  readonly mimeType: string;
-  readonly width: number;
-  readonly height: number;
-  readonly fps: number;
-  readonly frameCount: number;
-  readonly durationSec: number;
-  readonly templateId: string;
-  readonly timings: StageTimings;
-  /** The worker's purge of everything but the video. No personal data: safe to show or log. */
-  readonly receipt: PurgeReceipt;
-}
+export type WebGeneratedVideo = GeneratedVideo;
 
 /**
  * The page's side of the worker: generate, cancel, and shut down. Dispose it (`await using`,

@@ -1,12 +1,11 @@
 import type {
   DecodeLimits,
-  EncodedVideo,
   EncodedVideoCodec,
   FacePolicy,
+  GeneratedVideo,
   GenerationProgress,
   LandmarkCount,
   PurgeReceipt,
-  StageTimings,
   VideoCodecChoice,
   VopopErrorCode,
 } from '@vopop/core';
@@ -81,21 +80,11 @@ export interface SerializedVopopError {
  * @public
  */
 export type VopopWorkerResult =
-  | {
+  | ({
       readonly ok: true;
+      /** The video bytes, transferred (the worker keeps no copy). */
       readonly video: ArrayBuffer;
-      readonly container: EncodedVideo['container'];
-      readonly codec: EncodedVideo['codec'];
-      readonly mimeType: string;
-      readonly width: number;
-      readonly height: number;
-      readonly fps: number;
-      readonly frameCount: number;
-      readonly durationSec: number;
-      readonly templateId: string;
-      readonly timings: StageTimings;
-      readonly receipt: PurgeReceipt;
-    }
+    } & Omit<GeneratedVideo, 'video'>)
   | {
       readonly ok: false;
       readonly error: SerializedVopopError;
