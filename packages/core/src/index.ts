@@ -61,6 +61,9 @@ export {
   sniffPhotoFormat,
 } from './imageCodecs/photoHeader';
 export type { PhotoFormat, PhotoHeader } from './imageCodecs/photoHeader';
+export { sniffImageFormat } from './imageCodecs/sniffImageFormat';
+export { preparePhotoDecode } from './imageCodecs/preparePhotoDecode';
+export type { PreparedPhotoDecode } from './imageCodecs/preparePhotoDecode';
 
 // Privacy
 export { assertConsent } from './privacy/consentRecord';

@@ -28,10 +28,10 @@ export type { WasmImageDecoderOptions } from './wasmDecode/wasmImageDecoder';
 export { NodeImageDecoder } from './decode/nodeImageDecoder';
 export type { NodeImageDecoderOptions } from './decode/nodeImageDecoder';
 export { defaultDecodeLimits } from './decode/decodeLimits';
-export { readImageHeader } from './decode/imageHeader';
-export type { ImageHeader } from './decode/imageHeader';
-export { sniffImageFormat } from './decode/sniffImageFormat';
-export type { DecodableImageFormat } from './decode/sniffImageFormat';
+// Core's header reader under the names this package has always exported.
+export { readPhotoHeader as readImageHeader } from '@vopop/core';
+export type { PhotoHeader as ImageHeader } from '@vopop/core';
+export type { DecodableImageFormat } from './decode/nodeImageDecoder';
 
 // Video encoding and decoding (WebCodecs from the optional @napi-rs/webcodecs)
 export { installWebCodecs } from './webcodecs/installWebCodecs';

@@ -240,6 +240,7 @@ describe('SandboxedImageDecoder on bad input', () => {
     const webp = new Uint8Array(await sharp(jpeg).webp({ quality: 80 }).toBuffer());
     const cmyk = new Uint8Array(await sharp(jpeg).toColourspace('cmyk').jpeg().toBuffer());
     const gray = new Uint8Array(await sharp(jpeg).greyscale().jpeg().toBuffer());
+    const gif = new Uint8Array(await sharp(jpeg).gif().toBuffer());
     const damagedScan = jpeg.slice();
     const noise = randomBytes(2000, 3);
     for (let i = 0; i < noise.length; i++) damagedScan[damagedScan.byteLength - 3000 + i] = noise[i]!;
@@ -266,6 +267,8 @@ describe('SandboxedImageDecoder on bad input', () => {
     expect(await outcome(hugeJpeg)).toBe('IMAGE_TOO_LARGE');
     expect(await outcome(hugeWebp)).toBe('IMAGE_TOO_LARGE');
     expect(await outcome(cmyk)).toBe('IMAGE_DECODE:unsupported-format');
+    // Named, not "unrecognized": the reader knows the formats it refuses.
+    expect(await outcome(gif)).toBe('IMAGE_DECODE:unsupported-format');
     expect(await outcome(gray)).toBe('decoded');
     expect(await outcome(jpeg, { maxPixels: 1000 })).toBe('IMAGE_TOO_LARGE');
     expect(['decoded', 'IMAGE_DECODE:corrupt']).toContain(await outcome(damagedScan));

@@ -2,6 +2,7 @@ import type { DecodeLimits } from '../ports/imageDecoder';
 import { ImageDecodeError } from '../errors/imageDecodeError';
 import { ImageTooLargeError } from '../errors/imageTooLargeError';
 import { InvalidArgumentError } from '../errors/invalidArgumentError';
+import { sniffImageFormat } from './sniffImageFormat';
 
 /**
  * The photo formats the sandboxed codecs decode.
@@ -50,16 +51,15 @@ function matches(b: Uint8Array, at: number, magic: string | readonly number[]): 
 }
 
 /**
- * JPEG, PNG or WebP from the magic bytes alone, else `undefined`. File names and MIME types
- * are never consulted: the bytes are what the decoder parses.
+ * JPEG, PNG or WebP from the magic bytes alone, else `undefined` (also for the formats that
+ * {@link sniffImageFormat} names but no decoder accepts). File names and MIME types are never
+ * consulted: the bytes are what the decoder parses.
  *
  * @public
  */
 export function sniffPhotoFormat(bytes: Uint8Array): PhotoFormat | undefined {
-  if (matches(bytes, 0, [0xff, 0xd8, 0xff])) return 'jpeg';
-  if (matches(bytes, 0, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'png';
-  if (matches(bytes, 0, 'RIFF') && matches(bytes, 8, 'WEBP')) return 'webp';
-  return undefined;
+  const format = sniffImageFormat(bytes);
+  return format === 'jpeg' || format === 'png' || format === 'webp' ? format : undefined;
 }
 
 const truncated = (format: PhotoFormat): ImageDecodeError =>
@@ -72,20 +72,28 @@ function sized(format: PhotoFormat, width: number, height: number, components?: 
   return components === undefined ? { format, width, height } : { format, width, height, components };
 }
 
+/** SOF0–SOF15 carry the frame size; C4 (DHT), C8 (reserved) and CC (DAC) share the range. */
+function isStartOfFrame(marker: number): boolean {
+  return marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+}
+
 function jpegHeader(b: Uint8Array): PhotoHeader {
   let at = 2;
   for (;;) {
     if (at + 2 > b.byteLength) throw truncated('jpeg');
     if (b[at] !== 0xff) {
+      // Stray bytes between segments: libjpeg warns and skips to the next marker; so do we.
       at = b.indexOf(0xff, at);
       if (at < 0) throw truncated('jpeg');
       continue;
     }
     const marker = b[at + 1]!;
+    // Fill bytes: any number of 0xFF may precede a marker.
     if (marker === 0xff) {
       at += 1;
       continue;
     }
+    // Standalone markers (TEM, RSTn) carry no length.
     if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
       at += 2;
       continue;
@@ -96,11 +104,13 @@ function jpegHeader(b: Uint8Array): PhotoHeader {
     if (at + 4 > b.byteLength) throw truncated('jpeg');
     const length = u16be(b, at + 2);
     if (length < 2) throw corrupt('jpeg', 'A JPEG segment has an invalid length');
-    const startOfFrame =
-      marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-    if (startOfFrame) {
-      if (at + 10 > b.byteLength) throw truncated('jpeg');
-      return sized('jpeg', u16be(b, at + 7), u16be(b, at + 5), b[at + 9]!);
+    if (isStartOfFrame(marker)) {
+      if (at + 9 > b.byteLength) throw truncated('jpeg');
+      // The size alone decides the limits, as for PNG; a file cut off right after it is still
+      // refused, as truncated, by `photoEndsEarly` or the decoder. A zero height means "defined
+      // later by a DNL marker", which libjpeg does not support.
+      const components = at + 10 <= b.byteLength ? b[at + 9] : undefined;
+      return sized('jpeg', u16be(b, at + 7), u16be(b, at + 5), components);
     }
     at += 2 + length;
   }
@@ -143,27 +153,37 @@ function webpHeader(b: Uint8Array): PhotoHeader {
   throw corrupt('webp', 'The WebP file has no image chunk where one is required');
 }
 
+/** The photo format of `bytes`, or the typed error that says why there is none. */
+function photoFormatOf(bytes: Uint8Array): PhotoFormat {
+  if (bytes.byteLength === 0) throw new ImageDecodeError('empty');
+  const format = sniffImageFormat(bytes);
+  if (format === undefined) throw new ImageDecodeError('unrecognized');
+  if (format !== 'jpeg' && format !== 'png' && format !== 'webp') {
+    throw new ImageDecodeError('unsupported-format', format);
+  }
+  return format;
+}
+
 /**
  * Sniff the format and read the stored size from the container header, touching only the
  * first bytes (JPEG metadata segments are skipped by length). This is what lets limits be
  * enforced before a decoder allocates anything.
  *
- * @throws `ImageDecodeError` for empty or unrecognised bytes, an animated WebP, or a header
- *   that is truncated or invalid.
+ * @param format - The format already sniffed, if any: the bytes are then read as that format,
+ *   without sniffing them again.
+ * @throws `ImageDecodeError`: `empty`; `unrecognized` for bytes that are no image;
+ *   `unsupported-format` naming the format for GIF, HEIC, AVIF, TIFF, BMP and JPEG XL, and for
+ *   an animated WebP; `truncated` or `corrupt` for a header cut short or invalid.
  * @public
  */
-export function readPhotoHeader(bytes: Uint8Array): PhotoHeader {
-  if (bytes.byteLength === 0) throw new ImageDecodeError('empty');
-  const format = sniffPhotoFormat(bytes);
-  switch (format) {
+export function readPhotoHeader(bytes: Uint8Array, format?: PhotoFormat): PhotoHeader {
+  switch (format ?? photoFormatOf(bytes)) {
     case 'jpeg':
       return jpegHeader(bytes);
     case 'png':
       return pngHeader(bytes);
     case 'webp':
       return webpHeader(bytes);
-    case undefined:
-      throw new ImageDecodeError('unrecognized');
   }
 }
 
@@ -176,17 +196,26 @@ function checked(name: keyof DecodeLimits, value: number | undefined, fallback: 
 }
 
 /**
- * Fill in missing limits from {@link photoDecodeLimits}, rejecting non-positive values.
+ * Merge limits field by field, each layer over the ones before it and all over
+ * {@link photoDecodeLimits} (a decoder passes its own limits, then the call's), rejecting
+ * values that are not positive integers with `InvalidArgumentError`.
  *
  * @public
  */
-export function resolvePhotoLimits(limits: DecodeLimits | undefined): Required<DecodeLimits> {
-  const base = photoDecodeLimits;
-  return {
-    maxPixels: checked('maxPixels', limits?.maxPixels, base.maxPixels),
-    maxBytes: checked('maxBytes', limits?.maxBytes, base.maxBytes),
-    maxDimension: checked('maxDimension', limits?.maxDimension, base.maxDimension),
-  };
+export function resolvePhotoLimits(
+  ...layers: readonly (DecodeLimits | undefined)[]
+): Required<DecodeLimits> {
+  // A fresh object: the defaults are frozen and shared.
+  let resolved: Required<DecodeLimits> = { ...photoDecodeLimits };
+  for (const layer of layers) {
+    if (layer === undefined) continue;
+    resolved = {
+      maxPixels: checked('maxPixels', layer.maxPixels, resolved.maxPixels),
+      maxBytes: checked('maxBytes', layer.maxBytes, resolved.maxBytes),
+      maxDimension: checked('maxDimension', layer.maxDimension, resolved.maxDimension),
+    };
+  }
+  return resolved;
 }
 
 /**
@@ -211,17 +240,33 @@ export function checkPhotoLimits(
   }
 }
 
+function pngEndsEarly(b: Uint8Array): boolean {
+  let at = 8;
+  while (at + 8 <= b.byteLength) {
+    const length = u32be(b, at);
+    const end = matches(b, at + 4, 'IEND');
+    at += 12 + length;
+    if (at > b.byteLength) return true;
+    if (end) return false;
+  }
+  return true;
+}
+
 /**
- * Whether the container stops before the image does: no JPEG end-of-image marker after the
- * first scan, or a WebP shorter than its RIFF size. The C decoders fill a cut-off image with
- * grey and only warn; a photo cut in half must fail as `truncated` instead.
+ * Whether the container stops before the image does: no PNG `IEND` chunk, no JPEG
+ * end-of-image marker after the first scan, or a WebP shorter than its RIFF size. The C
+ * decoders fill a cut-off JPEG or WebP with grey and only warn, and a decoder that did fail
+ * does not say why; either way a photo cut in half must fail as `truncated` (download it
+ * again), not as `corrupt`.
  *
  * @public
  */
-export function photoEndsEarly(bytes: Uint8Array, format: 'jpeg' | 'webp'): boolean {
+export function photoEndsEarly(bytes: Uint8Array, format: PhotoFormat): boolean {
+  if (format === 'png') return pngEndsEarly(bytes);
   if (format === 'webp') return bytes.byteLength < 8 || bytes.byteLength < u32le(bytes, 4) + 8;
   // Metadata segments are skipped by length (an EXIF thumbnail holds its own end marker);
-  // from the first scan on, 0xFF is byte-stuffed, so the first FF D9 is the real end.
+  // from the first scan on, 0xFF is byte-stuffed, so the first FF D9 is the real end, even
+  // when a motion photo appends a video.
   let at = 2;
   while (at + 4 <= bytes.byteLength) {
     if (bytes[at] !== 0xff) {

@@ -1,15 +1,15 @@
 import type { EphemeralScope } from '../ephemeral/ephemeralScope';
 import { AbortedError } from '../errors/abortedError';
 import { ImageDecodeError } from '../errors/imageDecodeError';
-import { ImageTooLargeError } from '../errors/imageTooLargeError';
 import { InvalidArgumentError } from '../errors/invalidArgumentError';
 import type { DecodeLimits, ImageDecoder } from '../ports/imageDecoder';
 import type { RgbaImage } from '../ports/rgbaImage';
 import { decodePng } from './decodePng';
 import { readExifOrientation } from './exifOrientation';
 import { orientedSize, orientRgba } from './orientRgba';
-import { checkPhotoLimits, photoEndsEarly, readPhotoHeader, resolvePhotoLimits } from './photoHeader';
+import { checkPhotoLimits, photoEndsEarly, resolvePhotoLimits } from './photoHeader';
 import type { PhotoHeader } from './photoHeader';
+import { preparePhotoDecode } from './preparePhotoDecode';
 import type { EmscriptenFactory, SandboxRelease } from './wasmSandbox';
 import { WasmSandbox } from './wasmSandbox';
 
@@ -157,17 +157,7 @@ export class SandboxedImageDecoder implements ImageDecoder {
     options: { readonly limits?: DecodeLimits; readonly signal?: AbortSignal } = {},
   ): Promise<RgbaImage> {
     const { signal } = options;
-    if (!(bytes instanceof Uint8Array)) {
-      throw new InvalidArgumentError('decode() expects the photo as a Uint8Array.');
-    }
-    if (signal?.aborted) throw new AbortedError(signal.reason);
-    scope.throwIfClosed();
-    const limits = resolvePhotoLimits({ ...this.#limits, ...options.limits });
-    if (bytes.byteLength > limits.maxBytes) {
-      throw new ImageTooLargeError('bytes', bytes.byteLength, limits.maxBytes);
-    }
-    const header = readPhotoHeader(bytes);
-    checkPhotoLimits(bytes.byteLength, header.width, header.height, limits);
+    const { header, limits } = preparePhotoDecode(bytes, scope, signal, this.#limits, options.limits);
     if (header.format === 'png') {
       const label = this.#label;
       return decodePng(bytes, scope, signal === undefined ? { limits, label } : { limits, label, signal });

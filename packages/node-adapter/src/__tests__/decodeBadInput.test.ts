@@ -12,9 +12,10 @@ import {
   ImageTooLargeError,
   InvalidArgumentError,
   isVopopError,
+  sniffImageFormat,
 } from '@vopop/core';
 import { NodeImageDecoder } from '../decode/nodeImageDecoder';
-import { sniffImageFormat } from '../decode/sniffImageFormat';
+import type { ImageHeader } from '../index';
 import { pngChunk } from './support/pngChunk';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
@@ -234,6 +235,14 @@ describe('NodeImageDecoder on bad input', () => {
     await expect(
       decoder.decode('not bytes' as unknown as Uint8Array, scope),
     ).rejects.toBeInstanceOf(InvalidArgumentError);
+  });
+
+  it("still exports readImageHeader and ImageHeader, now core's reader under its old names", async () => {
+    const adapter = await import('../index');
+    expect(adapter.readImageHeader).toBe(adapter.readPhotoHeader);
+    const header: ImageHeader = adapter.readImageHeader(pngClaiming(300, 200), 'png');
+    expect(header).toEqual({ format: 'png', width: 300, height: 200 });
+    expect(adapter.sniffImageFormat(await readFile(path.join(dir, 'photo.heic')))).toBe('heic');
   });
 
   it('keeps decoder output out of error messages', async () => {

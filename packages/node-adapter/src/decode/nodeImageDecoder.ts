@@ -3,15 +3,33 @@ import type {
   EphemeralHandle,
   EphemeralScope,
   ImageDecoder,
+  PhotoFormat,
+  PhotoHeader,
   RgbaImage,
 } from '@vopop/core';
-import { AbortedError, ImageDecodeError, InvalidArgumentError } from '@vopop/core';
+import {
+  AbortedError,
+  ImageDecodeError,
+  photoEndsEarly,
+  preparePhotoDecode,
+  resolvePhotoLimits,
+} from '@vopop/core';
 import type sharpDefault from 'sharp';
 import type { Sharp } from 'sharp';
-import { checkByteLimit, checkHeaderLimits, resolveDecodeLimits } from './decodeLimits';
-import type { ImageHeader } from './imageHeader';
-import { endsEarly, readImageHeader } from './imageHeader';
-import { isDecodableFormat, sniffImageFormat } from './sniffImageFormat';
+
+/**
+ * The formats `NodeImageDecoder` decodes. Everything else it recognises is refused with
+ * `ImageDecodeError('unsupported-format')`:
+ * - GIF: a 256-colour animation format, not a photo format; dithered colour hurts landmark
+ *   accuracy and an animation leaves open which frame is "the photo".
+ * - HEIC: the prebuilt libvips that sharp ships has no HEVC decoder (patents), so HEIC cannot
+ *   be decoded in Node without a system libvips; apps convert on the device first.
+ * - AVIF, TIFF, BMP, JPEG XL: not what cameras or phones hand to apps; fewer formats means
+ *   less decoder attack surface.
+ *
+ * @public
+ */
+export type DecodableImageFormat = PhotoFormat;
 
 /**
  * How to construct a {@link NodeImageDecoder}.
@@ -63,7 +81,7 @@ function abortError(signal: AbortSignal): AbortedError {
  */
 function runPipeline(
   pipeline: Sharp,
-  header: ImageHeader,
+  header: PhotoHeader,
   bytes: Uint8Array,
   signal: AbortSignal | undefined,
 ): Promise<DecodedPixels> {
@@ -103,7 +121,7 @@ function runPipeline(
         if (settled) return;
         settled = true;
         // sharp's message can quote decoder internals; keep it as the cause only.
-        const reason = endsEarly(bytes, header.format) ? 'truncated' : 'corrupt';
+        const reason = photoEndsEarly(bytes, header.format) ? 'truncated' : 'corrupt';
         reject(new ImageDecodeError(reason, header.format, { cause: error }));
       },
     );
@@ -144,7 +162,7 @@ export class NodeImageDecoder implements ImageDecoder {
 
   constructor(options: NodeImageDecoderOptions = {}) {
     // Validate eagerly so that a bad limit fails at construction, not at the first photo.
-    resolveDecodeLimits(options.limits);
+    resolvePhotoLimits(options.limits);
     this.#limits = options.limits;
     this.#label = options.label ?? 'photo.pixels';
   }
@@ -162,20 +180,7 @@ export class NodeImageDecoder implements ImageDecoder {
     options: { readonly limits?: DecodeLimits; readonly signal?: AbortSignal } = {},
   ): Promise<RgbaImage> {
     const { signal } = options;
-    if (!(bytes instanceof Uint8Array)) {
-      throw new InvalidArgumentError('decode() expects the photo as a Uint8Array.');
-    }
-    if (signal?.aborted) throw abortError(signal);
-    scope.throwIfClosed();
-    const limits = resolveDecodeLimits(this.#limits, options.limits);
-
-    if (bytes.byteLength === 0) throw new ImageDecodeError('empty');
-    checkByteLimit(bytes.byteLength, limits);
-    const format = sniffImageFormat(bytes);
-    if (format === undefined) throw new ImageDecodeError('unrecognized');
-    if (!isDecodableFormat(format)) throw new ImageDecodeError('unsupported-format', format);
-    const header = readImageHeader(bytes, format);
-    checkHeaderLimits(header, limits);
+    const { header, limits } = preparePhotoDecode(bytes, scope, signal, this.#limits, options.limits);
 
     const sharp = await loadSharp();
     if (signal?.aborted) throw abortError(signal);

@@ -10,14 +10,11 @@ import type {
 } from '@vopop/core';
 import {
   AbortedError,
-  ImageDecodeError,
-  InvalidArgumentError,
   SandboxedImageDecoder,
   compilePhotoCodecModules,
+  preparePhotoDecode,
+  resolvePhotoLimits,
 } from '@vopop/core';
-import { checkByteLimit, checkHeaderLimits, resolveDecodeLimits } from '../decode/decodeLimits';
-import { readImageHeader } from '../decode/imageHeader';
-import { isDecodableFormat, sniffImageFormat } from '../decode/sniffImageFormat';
 
 /**
  * How to construct a {@link WasmImageDecoder}.
@@ -102,7 +99,7 @@ export class WasmImageDecoder implements ImageDecoder {
   #inner: Promise<SandboxedImageDecoder> | undefined;
 
   constructor(options: WasmImageDecoderOptions = {}) {
-    resolveDecodeLimits(options.limits);
+    resolvePhotoLimits(options.limits);
     this.#limits = options.limits;
     this.#options = options;
   }
@@ -120,20 +117,9 @@ export class WasmImageDecoder implements ImageDecoder {
     options: { readonly limits?: DecodeLimits; readonly signal?: AbortSignal } = {},
   ): Promise<RgbaImage> {
     const { signal } = options;
-    if (!(bytes instanceof Uint8Array)) {
-      throw new InvalidArgumentError('decode() expects the photo as a Uint8Array.');
-    }
-    if (signal?.aborted) throw new AbortedError(signal.reason);
-    scope.throwIfClosed();
-    const limits = resolveDecodeLimits(this.#limits, options.limits);
-    // The adapter's checks first, so that both Node decoders fail alike (format names for
-    // GIF or HEIC, the same limit order); core repeats the size checks before allocating.
-    if (bytes.byteLength === 0) throw new ImageDecodeError('empty');
-    checkByteLimit(bytes.byteLength, limits);
-    const format = sniffImageFormat(bytes);
-    if (format === undefined) throw new ImageDecodeError('unrecognized');
-    if (!isDecodableFormat(format)) throw new ImageDecodeError('unsupported-format', format);
-    checkHeaderLimits(readImageHeader(bytes, format), limits);
+    // Checked here too, not only by the inner decoder, so that a refused photo fails before the
+    // codecs are read and compiled.
+    const { limits } = preparePhotoDecode(bytes, scope, signal, this.#limits, options.limits);
 
     const inner = await this.#decoder();
     if (signal?.aborted) throw new AbortedError(signal.reason);

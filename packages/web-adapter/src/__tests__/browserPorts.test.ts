@@ -51,6 +51,17 @@ describe('BrowserImageDecoder checks before decoding', () => {
     expect(scope.purge().records).toEqual([]);
   });
 
+  it('names a refused format and refuses bytes that are not a Uint8Array', async () => {
+    const gif = new TextEncoder().encode('GIF89a\x01\x00\x01\x00');
+    const scope = new EphemeralScope({ label: 'test' });
+    const error = await new BrowserImageDecoder().decode(gif, scope).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ImageDecodeError);
+    expect(error).toMatchObject({ reason: 'unsupported-format', format: 'gif' });
+    const notBytes = [0xff, 0xd8, 0xff] as unknown as Uint8Array;
+    await expect(new BrowserImageDecoder().decode(notBytes, scope)).rejects.toBeInstanceOf(InvalidArgumentError);
+    expect(scope.purge().records).toEqual([]);
+  });
+
   it('turns a browser decode failure into ImageDecodeError and closes nothing it did not open', async () => {
     const failing = vi.fn(async () => {
       throw new DOMException('The source image could not be decoded.', 'InvalidStateError');

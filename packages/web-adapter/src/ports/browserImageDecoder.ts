@@ -1,13 +1,5 @@
 import type { DecodeLimits, EphemeralHandle, EphemeralScope, ImageDecoder, PhotoFormat, RgbaImage } from '@vopop/core';
-import {
-  AbortedError,
-  ImageDecodeError,
-  ImageTooLargeError,
-  checkPhotoLimits,
-  photoEndsEarly,
-  readPhotoHeader,
-  resolvePhotoLimits,
-} from '@vopop/core';
+import { AbortedError, ImageDecodeError, checkPhotoLimits, photoEndsEarly, preparePhotoDecode } from '@vopop/core';
 import { imageBitmapWiper, offscreenCanvasWiper } from './browserWipers';
 
 /**
@@ -65,15 +57,7 @@ export class BrowserImageDecoder implements ImageDecoder {
     options: { readonly limits?: DecodeLimits; readonly signal?: AbortSignal } = {},
   ): Promise<RgbaImage> {
     const { signal } = options;
-    throwIfAborted(signal);
-    scope.throwIfClosed();
-    const limits = resolvePhotoLimits({ ...this.#limits, ...options.limits });
-    // The byte limit first: a huge file must not even be scanned.
-    if (bytes.byteLength > limits.maxBytes) {
-      throw new ImageTooLargeError('bytes', bytes.byteLength, limits.maxBytes);
-    }
-    const header = readPhotoHeader(bytes);
-    checkPhotoLimits(bytes.byteLength, header.width, header.height, limits);
+    const { header, limits } = preparePhotoDecode(bytes, scope, signal, this.#limits, options.limits);
     if (header.format !== 'png' && photoEndsEarly(bytes, header.format)) {
       throw new ImageDecodeError('truncated', header.format);
     }

@@ -1,29 +1,4 @@
-import type { SniffedImageFormat } from '@vopop/core';
-
-/**
- * The formats `NodeImageDecoder` decodes. Everything else it recognises is refused with
- * `ImageDecodeError('unsupported-format')`:
- * - GIF: a 256-colour animation format, not a photo format; dithered colour hurts landmark
- *   accuracy and an animation leaves open which frame is "the photo".
- * - HEIC: the prebuilt libvips that sharp ships has no HEVC decoder (patents), so HEIC cannot
- *   be decoded in Node without a system libvips; apps convert on the device first.
- * - AVIF, TIFF, BMP, JPEG XL: not what cameras or phones hand to apps; fewer formats means
- *   less decoder attack surface.
- *
- * @public
- */
-export type DecodableImageFormat = 'jpeg' | 'png' | 'webp';
-
-const decodable: ReadonlySet<SniffedImageFormat> = new Set<SniffedImageFormat>([
-  'jpeg',
-  'png',
-  'webp',
-]);
-
-/** Whether `NodeImageDecoder` decodes `format`. @internal */
-export function isDecodableFormat(format: SniffedImageFormat): format is DecodableImageFormat {
-  return decodable.has(format);
-}
+import type { SniffedImageFormat } from '../errors/imageDecodeError';
 
 function startsWith(bytes: Uint8Array, offset: number, magic: readonly number[]): boolean {
   if (bytes.byteLength < offset + magic.length) return false;
@@ -52,6 +27,10 @@ function isoBrand(bytes: Uint8Array): string | undefined {
  * The image format announced by the leading (magic) bytes, or `undefined` when they match
  * none. The file name and any MIME type are never consulted: both are chosen by whoever sent
  * the file, while the magic bytes are what a decoder will actually parse.
+ *
+ * Formats no decoder accepts (GIF, HEIC, AVIF, TIFF, BMP, JPEG XL) are still named, so that
+ * the error can say what the file was (`unsupported-format`) rather than that it is no image
+ * at all (`unrecognized`).
  *
  * @public
  */
