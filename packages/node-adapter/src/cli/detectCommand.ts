@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { EphemeralScope, estimateHeadPose, fivePointsFromMesh, selectFace } from '@vopop/core';
-import { NodeImageDecoder } from '../decode/nodeImageDecoder';
 import { createNodeFaceDetector } from '../tfjs/createNodeFaceDetector';
+import { WasmImageDecoder } from '../wasmDecode/wasmImageDecoder';
 import type { CliCommand } from './cliIo';
-import { commandReporter } from './commandReporter';
+import { backendOption, parseCommandLine } from './parseCommandLine';
 import { exitCodeHelp, exitCodes } from './exitCodes';
 
 const usage = `Usage: vopop detect <photo> [options]
@@ -30,47 +29,32 @@ const round = (value: number) => Math.round(value * 10) / 10;
  * @public
  */
 export const detectCommand: CliCommand = async (args, io) => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        multiple: { type: 'string' },
-        landmarks: { type: 'string' },
-        backend: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    io.stderr(`vopop detect: ${(error as Error).message}\n\n${usage}`);
-    return exitCodes.usage;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(usage);
-    return exitCodes.ok;
-  }
+  const line = parseCommandLine(io, 'vopop detect', usage, args, {
+    multiple: { type: 'string' },
+    landmarks: { type: 'string' },
+    backend: { type: 'string' },
+  });
+  if ('exitCode' in line) return line.exitCode;
+  const { values, positionals, report: { usageError, failure } } = line;
   const json = values.json === true;
-  const { usageError, failure } = commandReporter(io, 'vopop detect', usage, json);
   if (positionals.length !== 1) return usageError('give exactly one photo');
   const multiple = values.multiple ?? 'largest';
   if (multiple !== 'largest' && multiple !== 'reject') return usageError('--multiple must be largest or reject');
   const landmarks = values.landmarks === undefined ? 468 : Number(values.landmarks);
   if (landmarks !== 468 && landmarks !== 478) return usageError('--landmarks must be 468 or 478');
-  if (values.backend !== undefined && values.backend !== 'wasm' && values.backend !== 'cpu') {
-    return usageError('--backend must be wasm or cpu');
-  }
+  const backend = backendOption(values.backend);
+  if (backend === 'invalid') return usageError('--backend must be wasm or cpu');
 
   try {
     using scope = new EphemeralScope({ label: 'detect' });
     const bytes = scope.hold(await readFile(positionals[0]!), { kind: 'photo-bytes', label: 'photo.bytes' });
     using detector = await createNodeFaceDetector({
       landmarks,
-      ...(values.backend ? { backend: values.backend as 'wasm' | 'cpu' } : {}),
+      ...backend,
     });
-    const image = await new NodeImageDecoder().decode(bytes.value, scope);
+    // The residue-free decoder, as in `vopop generate`: sharp leaves decoded pixels in freed
+    // native memory (docs/decoding-privacy.md).
+    const image = await new WasmImageDecoder().decode(bytes.value, scope);
     const face = selectFace(await detector.detect(image, scope), { multiple });
     const { box, score } = face.value;
     const points = fivePointsFromMesh(face.value);

@@ -1,13 +1,12 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import type { ConsentRecord, Template } from '@vopop/core';
 import { assertConsent, generateVideo } from '@vopop/core';
 import { createNodePlatform } from '../nodePlatform';
 import { loadTemplateFile } from '../templates/loadTemplateFile';
 import type { CliCommand } from './cliIo';
-import { commandReporter } from './commandReporter';
+import { backendOption, parseCommandLine } from './parseCommandLine';
 import { exitCodeHelp, exitCodes } from './exitCodes';
 import { progressBar } from './progressBar';
 
@@ -38,39 +37,22 @@ function formatBytes(bytes: number): string {
  * @public
  */
 export const generateCommand: CliCommand = async (args, io) => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        consent: { type: 'boolean' },
-        template: { type: 'string' },
-        multiple: { type: 'string' },
-        output: { type: 'string', short: 'o' },
-        backend: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    io.stderr(`vopop generate: ${(error as Error).message}\n\n${usage}`);
-    return exitCodes.usage;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(usage);
-    return exitCodes.ok;
-  }
+  const line = parseCommandLine(io, 'vopop generate', usage, args, {
+    consent: { type: 'boolean' },
+    template: { type: 'string' },
+    multiple: { type: 'string' },
+    output: { type: 'string', short: 'o' },
+    backend: { type: 'string' },
+  });
+  if ('exitCode' in line) return line.exitCode;
+  const { values, positionals, report: { usageError, failure: fail } } = line;
   const json = values.json === true;
-  const { usageError, failure: fail } = commandReporter(io, 'vopop generate', usage, json);
   if (positionals.length !== 1) return usageError('give exactly one photo');
   if (values.multiple !== undefined && values.multiple !== 'largest' && values.multiple !== 'reject') {
     return usageError('--multiple must be largest or reject');
   }
-  if (values.backend !== undefined && values.backend !== 'wasm' && values.backend !== 'cpu') {
-    return usageError('--backend must be wasm or cpu');
-  }
+  const backend = backendOption(values.backend);
+  if (backend === 'invalid') return usageError('--backend must be wasm or cpu');
 
   // Consent is the person's, recorded by whoever runs the command; the CLI keeps no copy.
   const consent: ConsentRecord | undefined = values.consent
@@ -95,7 +77,7 @@ export const generateCommand: CliCommand = async (args, io) => {
     // original behind, unwiped, for the garbage collector).
     const photo = await readFile(positionals[0]!);
     await using platform = await createNodePlatform({
-      ...(values.backend ? { detector: { backend: values.backend as 'wasm' | 'cpu' } } : {}),
+      ...('backend' in backend ? { detector: backend } : {}),
       ...(templateFolder ? { templateFolder } : {}),
     });
     const result = await generateVideo(

@@ -1,8 +1,7 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { buildTemplateFromVideo } from '../templateBuild/buildTemplateFromVideo';
 import type { CliCommand } from './cliIo';
-import { commandReporter } from './commandReporter';
+import { backendOption, parseCommandLine } from './parseCommandLine';
 import { exitCodeHelp, exitCodes } from './exitCodes';
 
 const usage = `Usage: vopop template build <video> -o <template.json> [options]
@@ -45,39 +44,22 @@ function slugFrom(file: string): string {
  * @public
  */
 export const templateBuildCommand: CliCommand = async (args, io) => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        output: { type: 'string', short: 'o' },
-        id: { type: 'string' },
-        title: { type: 'string' },
-        licence: { type: 'string' },
-        'max-gap': { type: 'string' },
-        raw: { type: 'boolean' },
-        backend: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    io.stderr(`vopop template build: ${(error as Error).message}\n\n${usage}`);
-    return exitCodes.usage;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(usage);
-    return exitCodes.ok;
-  }
+  const line = parseCommandLine(io, 'vopop template build', usage, args, {
+    output: { type: 'string', short: 'o' },
+    id: { type: 'string' },
+    title: { type: 'string' },
+    licence: { type: 'string' },
+    'max-gap': { type: 'string' },
+    raw: { type: 'boolean' },
+    backend: { type: 'string' },
+  });
+  if ('exitCode' in line) return line.exitCode;
+  const { values, positionals, report: { usageError, failure } } = line;
   const json = values.json === true;
-  const { usageError, failure } = commandReporter(io, 'vopop template build', usage, json);
   if (positionals.length !== 1) return usageError('give exactly one video');
   if (values.output === undefined || values.output === '') return usageError('-o <template.json> is required');
-  if (values.backend !== undefined && values.backend !== 'wasm' && values.backend !== 'cpu') {
-    return usageError('--backend must be wasm or cpu');
-  }
+  const backend = backendOption(values.backend);
+  if (backend === 'invalid') return usageError('--backend must be wasm or cpu');
   const maxGapSeconds = values['max-gap'] === undefined ? undefined : Number(values['max-gap']);
   if (maxGapSeconds !== undefined && !(Number.isFinite(maxGapSeconds) && maxGapSeconds >= 0)) {
     return usageError('--max-gap must be a number of seconds ≥ 0');
@@ -97,7 +79,7 @@ export const templateBuildCommand: CliCommand = async (args, io) => {
       licence: values.licence ?? 'NOASSERTION',
       ...(values.raw ? { smoothing: false as const } : {}),
       ...(maxGapSeconds === undefined ? {} : { maxGapSeconds }),
-      ...(values.backend ? { backend: values.backend as 'wasm' | 'cpu' } : {}),
+      ...backend,
       signal: controller.signal,
       onProgress: ({ frames, facesFound, timestampSec }) => {
         if (json || !io.isTTY) return;
