@@ -199,6 +199,8 @@ export { generationStages } from './pipeline/generationProgress';
 export type { GenerationProgress, GenerationStage, StageTimings } from './pipeline/generationProgress';
 export type { RenderJob, Renderer } from './ports/renderer';
 export type { BackgroundFrames, BackgroundSource } from './ports/backgroundSource';
+export type { TemplateAssets } from './ports/templateAssets';
+export { RecordedBackgroundSource } from './templates/recordedBackgroundSource';
 
 // Errors
 export { ImageDecodeError } from './errors/imageDecodeError';

@@ -51,5 +51,6 @@ export type {
 
 // Templates on disk
 export { NodeBackgroundSource } from './templates/nodeBackgroundSource';
+export { NodeTemplateAssets } from './templates/nodeTemplateAssets';
 export { loadTemplateFile } from './templates/loadTemplateFile';
 export type { LoadTemplateOptions, LoadedTemplate, TemplateAsset } from './templates/loadTemplateFile';

@@ -28,8 +28,8 @@ export interface NodePlatformOptions {
    */
   readonly decoder?: ImageDecoder;
   /**
-   * The folder of a template loaded with `loadTemplateFile`, whose recorded (video) background
-   * the renderer then reads. Procedural templates need nothing.
+   * The folder of a template loaded with `loadTemplateFile`, whose recorded background (a video
+   * or images) the renderer then reads. Procedural templates need nothing.
    */
   readonly templateFolder?: string;
 }
