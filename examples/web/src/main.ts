@@ -29,12 +29,41 @@ const receiptRows = $<HTMLElement>('receipt-rows');
 /** Notice version recorded with the consent; bump it when the consent text changes. */
 const noticeVersion = 'example-web-1';
 
+/**
+ * Templates with a recorded background, served by this site (public/templates/): a video, and
+ * a still image. The worker fetches the manifest and its files from here, which the CSP's
+ * `connect-src 'self'` allows. The URL is relative to the page; the client resolves it before it
+ * reaches the worker.
+ */
+const recordedTemplates = [
+  { id: 'velvet-stripes', title: 'Velvet Stripes (recorded video)', url: 'templates/velvet-stripes/manifest.json' },
+  { id: 'paper-still', title: 'Paper Still (one image)', url: 'templates/paper-still/manifest.json' },
+] as const;
+
+const builtInGroup = document.createElement('optgroup');
+builtInGroup.label = 'Built in';
 for (const template of builtInTemplates) {
   const option = document.createElement('option');
   option.value = template.id;
   option.textContent = template.title ?? template.id;
   option.selected = template.id === defaultTemplateId;
-  templateSelect.append(option);
+  builtInGroup.append(option);
+}
+const recordedGroup = document.createElement('optgroup');
+recordedGroup.label = 'Recorded, loaded from this site';
+for (const template of recordedTemplates) {
+  const option = document.createElement('option');
+  option.value = template.id;
+  option.textContent = template.title;
+  option.dataset['templateUrl'] = template.url;
+  recordedGroup.append(option);
+}
+templateSelect.append(builtInGroup, recordedGroup);
+
+/** The chosen template: a built-in id, or the URL of a manifest on this site. */
+function chosenTemplate(): { readonly template: string } | { readonly templateUrl: string } {
+  const templateUrl = templateSelect.selectedOptions[0]?.dataset['templateUrl'];
+  return templateUrl === undefined ? { template: templateSelect.value } : { templateUrl };
 }
 
 interface Shown {
@@ -65,9 +94,11 @@ function showProgress(progress: GenerationProgress): void {
   stageLabel.textContent = label;
 }
 
-function say(text: string, tone: 'info' | 'error' | 'ok' = 'info'): void {
+function say(text: string, tone: 'info' | 'error' | 'ok' = 'info', code = ''): void {
   message.textContent = text;
   message.dataset['tone'] = tone;
+  // The SDK error's code, for scripts (and the browser tests) that read the outcome.
+  message.dataset['code'] = code;
 }
 
 /** A message for each failure; the SDK's own text already says what to do. */
@@ -84,6 +115,8 @@ function describe(error: unknown): string {
       return `This photo is too large. ${error.message}`;
     case 'CONSENT_REQUIRED':
       return 'Please tick the consent box first.';
+    case 'TEMPLATE_INVALID':
+      return `This template cannot be used. ${error.message}`;
     default:
       return error.message;
   }
@@ -231,6 +264,7 @@ async function generate(): Promise<void> {
   say('Working on this device…');
   progressBar.value = 0;
   running = new AbortController();
+  let photo: ArrayBuffer | undefined;
   // Marks around the generation itself, so its effect on the page can be measured apart from
   // what showing the video costs afterwards.
   performance.mark('vopop:generation-start');
@@ -240,15 +274,16 @@ async function generate(): Promise<void> {
     prepared = undefined;
     const { backend } = await ready;
     if (!client) throw new Error('The generation was stopped before it started.');
+    photo = await file.arrayBuffer();
     const result = await client.generate({
-      photo: await file.arrayBuffer(),
+      photo,
       consent: {
         purpose: 'face-video',
         processing: 'on-device',
         noticeVersion,
         grantedAt: new Date().toISOString(),
       },
-      template: templateSelect.value,
+      ...chosenTemplate(),
       signal: running.signal,
       onProgress: showProgress,
       onPurged: showReceipt,
@@ -272,8 +307,12 @@ async function generate(): Promise<void> {
     performance.mark('vopop:generation-end');
     progressBar.value = 0;
     stageLabel.textContent = 'Stopped';
-    say(describe(error), isVopopError(error) && error.code === 'ABORTED' ? 'info' : 'error');
+    const code = isVopopError(error) ? error.code : '';
+    say(describe(error), code === 'ABORTED' ? 'info' : 'error', code);
   } finally {
+    // A photo the client refused before sending it (a bad template URL, say) is still here,
+    // whole: wipe it. A sent one was transferred and reads as 0 bytes.
+    if (photo && photo.byteLength > 0) new Uint8Array(photo).fill(0);
     running = undefined;
     endClient();
     setBusy(false);

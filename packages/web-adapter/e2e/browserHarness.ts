@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, ConsoleMessage, Page, Worker as PlaywrightWorker } from 'playwright-core';
@@ -87,9 +87,22 @@ export interface ExampleSession {
 
 let server: StaticServer | undefined;
 
+/** The example's recorded template, as served at `/templates/velvet-stripes/`. */
+export const recordedTemplateDir = path.join(exampleRoot, 'public', 'templates', 'velvet-stripes');
+
+/**
+ * Served beside the example for the tests only: the recorded template's manifest in a folder
+ * without its video.
+ */
+export const brokenTemplateUrl = '/e2e/no-video/manifest.json';
+
 /** The built example, served with the documented CSP on every response. */
 export async function exampleServer(): Promise<StaticServer> {
-  server ??= await startStaticServer(path.join(exampleRoot, 'dist'), { 'Content-Security-Policy': vopopCsp });
+  server ??= await startStaticServer(
+    path.join(exampleRoot, 'dist'),
+    { 'Content-Security-Policy': vopopCsp },
+    { [brokenTemplateUrl]: { type: 'application/json', body: readFileSync(path.join(recordedTemplateDir, 'manifest.json')) } },
+  );
   return server;
 }
 
@@ -198,12 +211,27 @@ export async function waitUntilIdle(page: Page): Promise<void> {
   );
 }
 
-/** The page's status line and its tone. */
-export async function message(page: Page): Promise<{ text: string; tone: string | undefined }> {
+/** The page's status line, its tone, and the SDK error code behind it (if any). */
+export async function message(page: Page): Promise<{ text: string; tone: string | undefined; code: string | undefined }> {
   return page.evaluate(() => {
     const element = document.querySelector<HTMLElement>('#message')!;
-    return { text: element.textContent ?? '', tone: element.dataset['tone'] };
+    return { text: element.textContent ?? '', tone: element.dataset['tone'], code: element.dataset['code'] };
   });
+}
+
+/**
+ * Add a choice to the page's template picker that loads `templateUrl`, the way the example's own
+ * recorded templates do, and select it.
+ */
+export async function pickTemplateUrl(page: Page, templateUrl: string): Promise<void> {
+  await page.evaluate((url) => {
+    const option = document.createElement('option');
+    option.value = `url:${url}`;
+    option.textContent = 'e2e';
+    option.dataset['templateUrl'] = url;
+    document.querySelector<HTMLSelectElement>('#template')!.append(option);
+  }, templateUrl);
+  await page.selectOption('#template', `url:${templateUrl}`);
 }
 
 /** Wait for every worker the page started to be terminated. */

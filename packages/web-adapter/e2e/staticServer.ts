@@ -12,7 +12,14 @@ const contentTypes: Readonly<Record<string, string>> = {
   '.bin': 'application/octet-stream',
   '.wasm': 'application/wasm',
   '.png': 'image/png',
+  '.mp4': 'video/mp4',
 };
+
+/** A file the test serves beside the built example (a broken template, say). */
+export interface ExtraFile {
+  readonly type: string;
+  readonly body: string | Uint8Array;
+}
 
 /** A request the server answered, for the test's own log. */
 export interface ServedRequest {
@@ -33,7 +40,11 @@ export interface StaticServer {
  * every response, the worker script and the wasm files included: a worker gets its policy from
  * its own response, not from the page.
  */
-export async function startStaticServer(root: string, headers: Readonly<Record<string, string>>): Promise<StaticServer> {
+export async function startStaticServer(
+  root: string,
+  headers: Readonly<Record<string, string>>,
+  extra: Readonly<Record<string, ExtraFile>> = {},
+): Promise<StaticServer> {
   const served: ServedRequest[] = [];
   const handle = (request: IncomingMessage, response: ServerResponse): void => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -42,6 +53,13 @@ export async function startStaticServer(root: string, headers: Readonly<Record<s
     let status = 200;
     for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
     response.setHeader('Cache-Control', 'no-store');
+    const added = Object.hasOwn(extra, url.pathname) ? extra[url.pathname] : undefined;
+    if (added && request.method === 'GET') {
+      served.push({ method: request.method, url: url.pathname, status: 200 });
+      response.setHeader('Content-Type', added.type);
+      response.end(added.body);
+      return;
+    }
     if (!file.startsWith(root + path.sep) || request.method !== 'GET') {
       status = 404;
     } else {

@@ -1,18 +1,28 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { getBuiltInTemplate, parseTemplate, renderBackground } from '@vopop/core';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { vopopCsp } from '../../../examples/web/vopopAssets';
 import type { ExampleSession } from './browserHarness';
 import {
+  brokenTemplateUrl,
+  exampleServer,
   facesDir,
   generate,
   longTasksDuringGeneration,
   message,
   openExample,
+  pickTemplateUrl,
+  recordedTemplateDir,
   repoRoot,
   stopExampleServer,
   waitUntilIdle,
   workersClosed,
 } from './browserHarness';
+import { exampleRoot } from './buildExample';
+import { startStaticServer } from './staticServer';
+import type { Region } from './videoFrames';
+import { ffmpegFrame, meanAbsDifference } from './videoFrames';
 
 let session: ExampleSession;
 
@@ -188,6 +198,127 @@ describe('examples/web in Chromium', () => {
     expect(rows.map((row) => row[0])).toContain('frame');
     expect(rows.map((row) => row[0])).not.toContain('video');
     expect(await page.getAttribute('#receipt', 'data-failed')).toBe('0');
+  });
+
+  it('a recorded template from the app origin: its size and length, its own background, same-origin only', async () => {
+    const { page } = session;
+    await generate(session, 'portrait_small.jpg', { template: 'velvet-stripes' });
+    const status = await message(page);
+    expect(status.tone, status.text).toBe('ok');
+
+    const video = await playedVideo(session);
+    expect(video.error).toBeNull();
+    expect([video.width, video.height]).toEqual([360, 640]);
+    expect(video.duration).toBeGreaterThan(1.9);
+    expect(video.duration).toBeLessThan(2.1);
+
+    // The worker fetched the manifest and its video from the app's origin, and nothing else.
+    expect(foreignRequests(session)).toEqual([]);
+    const paths = session.requests.map((url) => new URL(url).pathname);
+    expect(paths).toContain('/templates/velvet-stripes/manifest.json');
+    expect(paths).toContain('/templates/velvet-stripes/background.mp4');
+    expect((await session.probe()).cspViolations).toEqual([]);
+    expect(cspLines(session)).toEqual([]);
+    expect(await workersClosed(session)).toBe(true);
+    expect(await page.getAttribute('#receipt', 'data-failed')).toBe('0');
+    expect((await receiptRows(session)).filter((row) => row[4] === 'NOT ZERO')).toEqual([]);
+
+    // The background is the recorded one, frame for frame: away from the face (the corners), a
+    // frame of the result matches the same frame of the template's video, and neither a later
+    // frame of that video nor a procedural background of the same size comes close.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
+    const saved = (await download.path())!;
+    const manifest = JSON.parse(readFileSync(path.join(recordedTemplateDir, 'manifest.json'), 'utf8')) as object;
+    const width = 360;
+    const height = 640;
+    const corners: Region[] = [
+      { x: 0, y: 0, width: 72, height: 96 },
+      { x: width - 72, y: height - 96, width: 72, height: 96 },
+    ];
+    const frame = 40;
+    const result = ffmpegFrame(saved, frame, width, height);
+    const background = path.join(recordedTemplateDir, 'background.mp4');
+    const procedural = new Uint8Array(width * height * 4);
+    renderBackground(parseTemplate({ ...manifest, background: getBuiltInTemplate('golden-hour')!.background }), frame, procedural);
+    const same = meanAbsDifference(result, ffmpegFrame(background, frame, width, height), width, corners);
+    const later = meanAbsDifference(result, ffmpegFrame(background, frame + 15, width, height), width, corners);
+    const drawn = meanAbsDifference(result, procedural, width, corners);
+    // Measured: about 5 (two lossy encodes) against about 70 for both controls.
+    expect(same).toBeLessThan(10);
+    expect(later).toBeGreaterThan(30);
+    expect(drawn).toBeGreaterThan(30);
+  });
+
+  it('a still-image template: the one image is decoded in the worker and is every frame\'s background', async () => {
+    const { page } = session;
+    await generate(session, 'portrait_small.jpg', { template: 'paper-still' });
+    const status = await message(page);
+    expect(status.tone, status.text).toBe('ok');
+    const video = await playedVideo(session);
+    expect([video.width, video.height]).toEqual([360, 640]);
+    expect(video.duration).toBeGreaterThan(1.4);
+    expect(video.duration).toBeLessThan(1.6);
+    expect(foreignRequests(session)).toEqual([]);
+    expect(session.requests.map((url) => new URL(url).pathname)).toContain('/templates/paper-still/still.jpg');
+    expect(await page.getAttribute('#receipt', 'data-failed')).toBe('0');
+    expect(await workersClosed(session)).toBe(true);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
+    const saved = (await download.path())!;
+    const width = 360;
+    const height = 640;
+    const corners: Region[] = [
+      { x: 0, y: 0, width: 72, height: 96 },
+      { x: width - 72, y: height - 96, width: 72, height: 96 },
+    ];
+    const still = ffmpegFrame(path.join(exampleRoot, 'public', 'templates', 'paper-still', 'still.jpg'), 0, width, height);
+    const manifest = JSON.parse(readFileSync(path.join(exampleRoot, 'public', 'templates', 'paper-still', 'manifest.json'), 'utf8')) as object;
+    const procedural = new Uint8Array(width * height * 4);
+    renderBackground(parseTemplate({ ...manifest, background: getBuiltInTemplate('golden-hour')!.background }), 20, procedural);
+    // The first and the last frame both show the still; a procedural background does not.
+    expect(meanAbsDifference(ffmpegFrame(saved, 0, width, height), still, width, corners)).toBeLessThan(10);
+    expect(meanAbsDifference(ffmpegFrame(saved, 44, width, height), still, width, corners)).toBeLessThan(10);
+    expect(meanAbsDifference(ffmpegFrame(saved, 20, width, height), procedural, width, corners)).toBeGreaterThan(30);
+  });
+
+  it('recorded templates that cannot be used: another origin is refused unasked, a missing video is a TemplateInvalidError, nothing is left', async () => {
+    const { page } = session;
+    const foreign = await startStaticServer(path.join(exampleRoot, 'dist'), { 'Content-Security-Policy': vopopCsp });
+    try {
+      // Another origin: refused on the page, before the photo or any request moves.
+      await pickTemplateUrl(page, `${foreign.origin}/templates/velvet-stripes/manifest.json`);
+      await generate(session, 'portrait_small.jpg');
+      let status = await message(page);
+      expect(status.tone).toBe('error');
+      expect(status.code).toBe('INVALID_ARGUMENT');
+      expect(status.text).toMatch(/own origin/);
+      expect(foreign.served).toEqual([]);
+      expect(await page.isHidden('#receipt')).toBe(true);
+      expect(await page.isHidden('#result')).toBe(true);
+
+      // A manifest whose video is missing: the worker's TemplateInvalidError names the field.
+      await pickTemplateUrl(page, brokenTemplateUrl);
+      await generate(session, 'portrait_small.jpg');
+      status = await message(page);
+      expect(status.tone).toBe('error');
+      expect(status.code).toBe('TEMPLATE_INVALID');
+      expect(status.text).toMatch(/background\.path: the file answered HTTP 404/);
+      const served = (await exampleServer()).served;
+      expect(served).toContainEqual({ method: 'GET', url: '/e2e/no-video/background.mp4', status: 404 });
+      expect(await page.isHidden('#result')).toBe(true);
+      const kinds = (await receiptRows(session)).map((row) => row[0]);
+      expect(kinds).toContain('photo-bytes');
+      expect(kinds).not.toContain('video');
+      expect(await page.getAttribute('#receipt', 'data-failed')).toBe('0');
+
+      expect(foreign.served).toEqual([]);
+      expect(foreignRequests(session)).toEqual([]);
+      expect(await workersClosed(session)).toBe(true);
+      expect((await session.probe()).live).toEqual([]);
+      expect(cspLines(session)).toEqual([]);
+    } finally {
+      await foreign.close();
+    }
   });
 
   it('refuses to start without consent: no photo reaches the worker', async () => {

@@ -8,23 +8,30 @@ import type {
   PurgeReceipt,
   RenderJob,
   Renderer,
+  TemplateAssets,
 } from '@vopop/core';
 import {
   AbortedError,
   ConsentRequiredError,
   ImageDecodeError,
+  InvalidArgumentError,
   NoFaceError,
+  TemplateInvalidError,
   canonicalDenseFace,
   defaultWiperRegistry,
   faceLandmarksWiper,
   isVopopError,
 } from '@vopop/core';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createVopopClient } from '../client/createVopopClient';
 import type { VopopClient } from '../client/createVopopClient';
 import { exposeWorkerApi } from '../worker/exposeVopopWorker';
 import type { PlatformFactory } from '../worker/exposeVopopWorker';
 import type { VopopWorkerApi } from '../worker/workerProtocol';
+import type { LoopbackServer } from './loopbackServer';
+import { startLoopbackServer } from './loopbackServer';
 
 // The page ↔ worker protocol, driven over a real MessageChannel (structured clone and transfer
 // as in a browser) with fake ports in the worker: what crosses, what is detached, what comes
@@ -66,6 +73,10 @@ interface FakeWorld {
   /** When set, the renderer waits for the abort instead of finishing. */
   hangInRender: boolean;
   renderStarted?: () => void;
+  /** The template each render got. */
+  rendered: string[];
+  /** A recorded background's bytes, as the renderer read them through the template's assets. */
+  backgroundBytes?: Uint8Array;
 }
 
 function fakePlatform(world: FakeWorld): PlatformFactory {
@@ -89,8 +100,16 @@ function fakePlatform(world: FakeWorld): PlatformFactory {
     dispose() {},
     [Symbol.dispose]() {},
   } as unknown as FaceDetector;
-  const renderer: Renderer = {
+  // With assets, the renderer reads a video background the way LocalRenderer's background source
+  // would begin to (decoding needs WebCodecs, which the browser suite covers).
+  const renderer = (assets?: TemplateAssets): Renderer => ({
     async render(job: RenderJob, scope: EphemeralScope): Promise<EncodedVideo> {
+      world.rendered.push(job.template.id);
+      const background = job.template.background;
+      if (background.kind === 'video') {
+        if (!assets) throw new TemplateInvalidError([{ path: 'background.kind', message: 'no assets' }]);
+        world.backgroundBytes = await assets.read(background.path, 'background.path', job.signal);
+      }
       job.onProgress?.(0.5);
       world.renderStarted?.();
       if (world.hangInRender) {
@@ -113,8 +132,17 @@ function fakePlatform(world: FakeWorld): PlatformFactory {
         durationSec: 3,
       };
     },
-  };
-  return async () => ({ decoder, detector, renderer, wipers: defaultWiperRegistry, backend: 'wasm', [Symbol.dispose]() {} });
+  });
+  const wipers = defaultWiperRegistry;
+  return async () => ({
+    decoder,
+    detector,
+    renderer: renderer(),
+    wipers,
+    backend: 'wasm',
+    withTemplateAssets: (assets) => ({ decoder, detector, wipers, renderer: renderer(assets) }),
+    [Symbol.dispose]() {},
+  });
 }
 
 interface Harness {
@@ -127,7 +155,7 @@ interface Harness {
 const open: Harness[] = [];
 
 function harness(world: Partial<FakeWorld> = {}): Harness {
-  const state: FakeWorld = { faces: 'one', hangInRender: false, ...world };
+  const state: FakeWorld = { faces: 'one', hangInRender: false, rendered: [], ...world };
   const channel = new MessageChannel();
   const api = exposeWorkerApi(channel.port2 as never, fakePlatform(state));
   const terminate = vi.fn(() => {
@@ -135,7 +163,8 @@ function harness(world: Partial<FakeWorld> = {}): Harness {
     channel.port2.close();
   });
   const worker = Object.assign(channel.port1, { terminate }) as unknown as Worker;
-  const client = createVopopClient({ worker, modelsUrl: 'http://127.0.0.1/models/', wasmUrl: 'http://127.0.0.1/tfjs/' });
+  // Relative to the page, so that the tests below may move the page to a loopback server.
+  const client = createVopopClient({ worker, modelsUrl: '/models/', wasmUrl: '/tfjs/' });
   const made = { client, api, world: state, terminate };
   open.push(made);
   return made;
@@ -253,5 +282,148 @@ describe('web adapter client ↔ worker', () => {
     const worker = Object.assign(channel.port1, { terminate: () => channel.port1.close() }) as unknown as Worker;
     expect(() => createVopopClient({ worker, modelsUrl: 'https://cdn.example/models/' })).toThrow(/own origin/);
     channel.port1.close();
+  });
+});
+
+describe('templates loaded from a URL', () => {
+  const exampleTemplate = path.resolve(import.meta.dirname, '..', '..', '..', '..', 'examples', 'web', 'public', 'templates', 'velvet-stripes');
+  const manifest = readFileSync(path.join(exampleTemplate, 'manifest.json'));
+  const video = readFileSync(path.join(exampleTemplate, 'background.mp4'));
+  let app: LoopbackServer;
+  let other: LoopbackServer;
+
+  beforeAll(async () => {
+    app = await startLoopbackServer({
+      '/templates/velvet-stripes/manifest.json': { body: manifest, type: 'application/json' },
+      '/templates/velvet-stripes/background.mp4': { body: video, type: 'video/mp4' },
+      // The same manifest in a folder without its video.
+      '/templates/no-video/manifest.json': { body: manifest, type: 'application/json' },
+      '/templates/slow/manifest.json': { hang: true },
+    });
+    other = await startLoopbackServer({ '/templates/velvet-stripes/manifest.json': { body: manifest } });
+    // The page (and, in this test, the worker: one process) lives on the loopback server.
+    vi.stubGlobal('location', new URL(`${app.origin}/app/index.html`));
+  });
+
+  afterAll(async () => {
+    vi.stubGlobal('location', new URL('http://127.0.0.1/app/'));
+    await app.close();
+    await other.close();
+  });
+
+  it('fetches the manifest from the page origin and renders its recorded background', async () => {
+    const { client, world } = harness();
+    app.requested.length = 0;
+    const progress: GenerationProgress[] = [];
+    const result = await client.generate({
+      photo: photo(),
+      consent,
+      facePolicy,
+      templateUrl: '../templates/velvet-stripes/manifest.json',
+      onProgress: (p) => progress.push(p),
+    });
+    expect(result.templateId).toBe('velvet-stripes');
+    // Progress crosses through its own proxy, so the last of it may land just after the result.
+    await vi.waitFor(() => expect(progress.at(-1)).toEqual({ stage: 'purge', fraction: 1 }));
+    expect(progress).toContainEqual({ stage: 'render', fraction: 0.5 });
+    expect(result.receipt.records.map((record) => record.kind)).toContain('photo-bytes');
+    expect(world.rendered).toEqual(['velvet-stripes']);
+    // The renderer got the template's own files: the video beside the manifest, byte for byte.
+    expect(world.backgroundBytes).toEqual(new Uint8Array(video));
+    expect(app.requested).toEqual(['/templates/velvet-stripes/manifest.json', '/templates/velvet-stripes/background.mp4']);
+    result.video.purge();
+  });
+
+  it('refuses template and templateUrl together, and another origin, before the photo moves', async () => {
+    const { client, world } = harness();
+    other.requested.length = 0;
+    for (const request of [
+      { template: 'confetti-pop', templateUrl: '/templates/velvet-stripes/manifest.json' },
+      { templateUrl: `${other.origin}/templates/velvet-stripes/manifest.json` },
+      { templateUrl: 'data:application/json,{}' },
+    ]) {
+      const input = photo();
+      const error = await client.generate({ photo: input, consent, ...request }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect(input.byteLength).toBe(1000);
+    }
+    expect(world.photoSeen).toBeUndefined();
+    expect(other.requested).toEqual([]);
+  });
+
+  it('refuses another origin in the worker too, wiping the photo with a receipt', async () => {
+    const { client, api } = harness();
+    await client.ready();
+    other.requested.length = 0;
+    const bytes = photo();
+    const view = new Uint8Array(bytes);
+    const result = await api.generate(bytes, { jobId: 99, consent, templateUrl: `${other.origin}/templates/velvet-stripes/manifest.json` });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.code).toBe('INVALID_ARGUMENT');
+    expect(view.every((byte) => byte === 0)).toBe(true);
+    expect(result.receipt?.records.map((record) => `${record.kind}:${record.outcome}:${String(record.verified)}`)).toEqual([
+      'photo-bytes:wiped:true',
+    ]);
+    expect(other.requested).toEqual([]);
+  });
+
+  it('checks consent in the worker before fetching a template', async () => {
+    const { client, api } = harness();
+    await client.ready();
+    app.requested.length = 0;
+    const result = await api.generate(photo(), { jobId: 98, consent: { purpose: 'face-video' }, templateUrl: `${app.origin}/templates/velvet-stripes/manifest.json` });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.code).toBe('CONSENT_REQUIRED');
+    expect(app.requested).toEqual([]);
+  });
+
+  it('a missing manifest: TemplateInvalidError for the file, the photo wiped, a receipt', async () => {
+    const { client, world } = harness();
+    let purged: PurgeReceipt | undefined;
+    const error = await client
+      .generate({ photo: photo(), consent, templateUrl: '/templates/gone/manifest.json', onPurged: (r) => (purged = r) })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TemplateInvalidError);
+    expect((error as TemplateInvalidError).issues).toEqual([{ path: '(file)', message: 'the file answered HTTP 404' }]);
+    expect(world.photoSeen).toBeUndefined();
+    expect(purged?.records.map((record) => record.kind)).toEqual(['photo-bytes']);
+    expect(purged?.totals.failed).toBe(0);
+  });
+
+  it('an abort while the manifest downloads: AbortedError, the photo wiped, a receipt', async () => {
+    const { client, api } = harness();
+    app.requested.length = 0;
+    const controller = new AbortController();
+    let purged: PurgeReceipt | undefined;
+    const job = client.generate({
+      photo: photo(),
+      consent,
+      templateUrl: '/templates/slow/manifest.json',
+      signal: controller.signal,
+      onPurged: (r) => (purged = r),
+    });
+    await vi.waitFor(() => expect(app.requested).toEqual(['/templates/slow/manifest.json']));
+    controller.abort();
+    await expect(job).rejects.toBeInstanceOf(AbortedError);
+    expect(api.activeJobs()).toBe(0);
+    expect(purged?.records.map((record) => `${record.kind}:${String(record.verified)}`)).toEqual(['photo-bytes:true']);
+  });
+
+  it('a missing background video: TemplateInvalidError naming background.path, everything purged', async () => {
+    const { client, world } = harness();
+    let purged: PurgeReceipt | undefined;
+    const error = await client
+      .generate({ photo: photo(), consent, facePolicy, templateUrl: '/templates/no-video/manifest.json', onPurged: (r) => (purged = r) })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TemplateInvalidError);
+    // The issues cross the worker boundary, so the page can point at the field.
+    expect((error as TemplateInvalidError).issues).toEqual([{ path: 'background.path', message: 'the file answered HTTP 404' }]);
+    expect((error as Error).message).toMatch(/^Template is invalid at background\.path: the file answered HTTP 404/);
+    expect(world.photoSeen!.every((byte) => byte === 0)).toBe(true);
+    const kinds = purged?.records.map((record) => record.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['photo-bytes', 'pixels', 'landmarks']));
+    expect(kinds).not.toContain('video');
+    expect(purged?.totals.failed).toBe(0);
   });
 });

@@ -12,6 +12,7 @@ import type {
 } from '@vopop/core';
 import { AbortedError, EphemeralHandle, InvalidArgumentError, PurgedError, assertConsent } from '@vopop/core';
 import { sameOriginFolder } from '../ports/browserModelSource';
+import { sameOriginTemplateUrl } from '../templates/templateUrl';
 import type { BrowserTfjsBackend } from '../ports/browserTfjsBackend';
 import { reviveError } from '../worker/serializeError';
 import { installTransferHandlers } from '../worker/transferHandlers';
@@ -56,8 +57,16 @@ export interface WebGenerateOptions {
   readonly photo: ArrayBuffer | Uint8Array;
   /** The person's recorded agreement (P8); checked here before the photo moves. */
   readonly consent: ConsentRecord;
-  /** A built-in template id, or a template manifest. */
+  /** A built-in template id, or a template manifest (procedural backgrounds only). */
   readonly template?: string | Template;
+  /**
+   * The URL of a template manifest on the page's own origin, absolute or relative to the page
+   * (e.g. `'/templates/velvet-stripes/manifest.json'`). The worker fetches it and renders its
+   * recorded background (`video` or `frames`) from the files beside it. Give `template` or
+   * `templateUrl`, not both. Another origin is refused with `InvalidArgumentError` before
+   * anything is sent; see docs/web.md for the CSP it needs.
+   */
+  readonly templateUrl?: string | URL;
   readonly facePolicy?: FacePolicy;
   readonly decodeLimits?: DecodeLimits;
   /** Cancels the generation; the worker purges everything it held at once. */
@@ -106,6 +115,16 @@ function ownedBuffer(photo: ArrayBuffer | Uint8Array): ArrayBuffer {
     return copy;
   }
   throw new InvalidArgumentError('photo must be the file bytes as an ArrayBuffer or Uint8Array.');
+}
+
+/**
+ * The request's `templateUrl`, resolved against the page: the worker's base URL is its script's,
+ * not the page's, so a relative URL must not travel as written.
+ */
+function templateUrlOf(request: WebGenerateOptions): string | undefined {
+  if (request.templateUrl === undefined) return undefined;
+  if (request.template !== undefined) throw new InvalidArgumentError('Give either template or templateUrl, not both.');
+  return sameOriginTemplateUrl(request.templateUrl, 'templateUrl').href;
 }
 
 /**
@@ -181,6 +200,7 @@ export function createVopopClient(options: VopopClientOptions): VopopClient {
   const generate = async (request: WebGenerateOptions): Promise<WebGeneratedVideo> => {
     // Consent and cancellation are checked before the photo leaves the page's hands.
     assertConsent(request?.consent, 'on-device');
+    const templateUrl = templateUrlOf(request);
     if (request.signal?.aborted) throw new AbortedError(request.signal.reason);
     if (terminated) throw new PurgedError('This Vopop client has been terminated; create a new one.');
     const photo = ownedBuffer(request.photo);
@@ -208,6 +228,7 @@ export function createVopopClient(options: VopopClientOptions): VopopClient {
             jobId,
             consent: request.consent,
             ...(request.template !== undefined ? { template: request.template } : {}),
+            ...(templateUrl !== undefined ? { templateUrl } : {}),
             ...(request.facePolicy ? { facePolicy: request.facePolicy } : {}),
             ...(request.decodeLimits ? { decodeLimits: request.decodeLimits } : {}),
           },

@@ -10,7 +10,10 @@ import { imageBitmapWiper, offscreenCanvasWiper } from './browserWipers';
 export interface BrowserImageDecoderOptions {
   /** Limits for every decode; a call's own `limits` override them field by field. */
   readonly limits?: DecodeLimits;
-  /** Label of the pixels handle in receipts. Default `'photo.pixels'`. */
+  /**
+   * Label of the pixels handle in receipts. Default `'photo.pixels'`. The intermediate bitmap and
+   * canvas handles take its stem: `'photo.bitmap'`, `'photo.canvas'`.
+   */
   readonly label?: string;
 }
 
@@ -45,10 +48,14 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 export class BrowserImageDecoder implements ImageDecoder {
   readonly #limits: DecodeLimits | undefined;
   readonly #label: string;
+  readonly #stem: string;
 
   constructor(options: BrowserImageDecoderOptions = {}) {
     this.#limits = options.limits;
     this.#label = options.label ?? 'photo.pixels';
+    // The intermediate bitmap and canvas are named after the same thing: `background.pixels`
+    // gives `background.bitmap`, so receipts never call a template's image a photo.
+    this.#stem = this.#label.replace(/\.[^.]*$/, '');
   }
 
   async decode(
@@ -77,12 +84,12 @@ export class BrowserImageDecoder implements ImageDecoder {
       }
       // A purged scope refuses new handles; the bitmap is then closed below.
       throwIfAborted(signal);
-      bitmapHandle = scope.hold(bitmap, { kind: 'image-bitmap', label: 'photo.bitmap', wiper: imageBitmapWiper });
+      bitmapHandle = scope.hold(bitmap, { kind: 'image-bitmap', label: `${this.#stem}.bitmap`, wiper: imageBitmapWiper });
       const { width, height } = bitmap;
       // Orientation can only swap the sides; anything else means the header lied.
       checkPhotoLimits(bytes.byteLength, width, height, limits);
       const canvas = new OffscreenCanvas(width, height);
-      canvasHandle = scope.hold(canvas, { kind: 'canvas', label: 'photo.canvas', wiper: offscreenCanvasWiper });
+      canvasHandle = scope.hold(canvas, { kind: 'canvas', label: `${this.#stem}.canvas`, wiper: offscreenCanvasWiper });
       const context = canvas.getContext('2d', { willReadFrequently: true, alpha: true });
       if (!context) {
         throw new ImageDecodeError('corrupt', header.format, { detail: 'No 2D canvas is available to read pixels' });

@@ -1,6 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { DecodeLimits, FaceDetector, LandmarkCount, VideoCodecChoice, VopopPlatform, WiperRegistry } from '@vopop/core';
-import { LocalRenderer, WebCodecsVideoEncoder, createFaceDetector, defaultWiperRegistry } from '@vopop/core';
+import type {
+  DecodeLimits,
+  FaceDetector,
+  LandmarkCount,
+  TemplateAssets,
+  VideoCodecChoice,
+  VopopPlatform,
+  WiperRegistry,
+} from '@vopop/core';
+import {
+  LocalRenderer,
+  RecordedBackgroundSource,
+  WebCodecsVideoEncoder,
+  createFaceDetector,
+  defaultWiperRegistry,
+} from '@vopop/core';
 import { BrowserImageDecoder } from './browserImageDecoder';
 import { browserSha256, fetchModelBytesSource } from './browserModelSource';
 import type { BrowserTfjsBackend } from './browserTfjsBackend';
@@ -43,6 +57,19 @@ export interface BrowserPlatform extends VopopPlatform, Disposable {
   readonly detector: FaceDetector;
   /** The tfjs backend detection runs on. */
   readonly backend: BrowserTfjsBackend;
+  /**
+   * This platform for one template with a recorded background (`video` or `frames`): the same
+   * decoder, detector, encoder and codec, with a renderer that reads the background through
+   * `assets` (core's `RecordedBackgroundSource`). The plain `renderer` renders procedural
+   * templates only.
+   *
+   * @example
+   * ```ts
+   * const { template, assets } = await loadTemplateUrl('/templates/velvet-stripes/manifest.json');
+   * await generateVideo({ photo, consent, template }, platform.withTemplateAssets(assets));
+   * ```
+   */
+  withTemplateAssets(assets: TemplateAssets): VopopPlatform;
 }
 
 /**
@@ -71,12 +98,24 @@ export async function createBrowserPlatform(options: BrowserPlatformOptions): Pr
     ...(options.maxFaces ? { maxFaces: options.maxFaces } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
+  const decoder = new BrowserImageDecoder(options.decodeLimits ? { limits: options.decodeLimits } : {});
+  const encoder = new WebCodecsVideoEncoder();
+  const codec = options.codec ?? 'auto';
+  // Background images are the template's, not the photo: their own label in receipts, and the
+  // default limits rather than the app's (possibly tighter) photo limits.
+  const backgroundImages = new BrowserImageDecoder({ label: 'background.pixels' });
   return {
-    decoder: new BrowserImageDecoder(options.decodeLimits ? { limits: options.decodeLimits } : {}),
+    decoder,
     detector,
-    renderer: new LocalRenderer({ encoder: new WebCodecsVideoEncoder(), codec: options.codec ?? 'auto' }),
+    renderer: new LocalRenderer({ encoder, codec }),
     wipers,
     backend,
+    withTemplateAssets: (assets) => ({
+      decoder,
+      detector,
+      wipers,
+      renderer: new LocalRenderer({ encoder, codec, backgrounds: new RecordedBackgroundSource(assets, backgroundImages) }),
+    }),
     [Symbol.dispose]() {
       detector[Symbol.dispose]();
     },

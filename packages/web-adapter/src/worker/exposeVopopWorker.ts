@@ -1,8 +1,16 @@
 import * as Comlink from 'comlink';
-import type { GenerationProgress, PurgeReceipt } from '@vopop/core';
-import { AbortedError, InvalidArgumentError, WebCodecsVideoEncoder, generateVideo } from '@vopop/core';
+import type { GenerationProgress, PurgeReceipt, VopopPlatform, WiperRegistry } from '@vopop/core';
+import {
+  AbortedError,
+  EphemeralScope,
+  InvalidArgumentError,
+  WebCodecsVideoEncoder,
+  assertConsent,
+  generateVideo,
+} from '@vopop/core';
 import type { BrowserPlatform } from '../ports/createBrowserPlatform';
 import { createBrowserPlatform } from '../ports/createBrowserPlatform';
+import { loadTemplateUrl } from '../templates/loadTemplateUrl';
 import { installTransferHandlers } from './transferHandlers';
 import { serializeError } from './serializeError';
 import type { VopopWorkerApi, VopopWorkerConfig, VopopWorkerInfo, VopopWorkerRequest, VopopWorkerResult } from './workerProtocol';
@@ -39,7 +47,42 @@ function release(callback: RemoteCallback | undefined): void {
  *
  * @internal
  */
-export type PlatformFactory = (config: VopopWorkerConfig) => Promise<Pick<BrowserPlatform, 'decoder' | 'detector' | 'renderer' | 'wipers' | 'backend'> & Disposable>;
+export type PlatformFactory = (
+  config: VopopWorkerConfig,
+) => Promise<Pick<BrowserPlatform, 'decoder' | 'detector' | 'renderer' | 'wipers' | 'backend' | 'withTemplateAssets'> & Disposable>;
+
+type WorkerPlatform = Awaited<ReturnType<PlatformFactory>>;
+
+/**
+ * The template and the platform one request renders with: a built-in id or a manifest as given,
+ * on the worker's platform; or a manifest fetched from `templateUrl`, on the platform with that
+ * template's files as its recorded background.
+ */
+async function templateOf(
+  request: VopopWorkerRequest,
+  ports: WorkerPlatform,
+  signal: AbortSignal,
+): Promise<{ readonly template?: unknown; readonly ports: VopopPlatform }> {
+  if (request.templateUrl === undefined) {
+    return { ports, ...(request.template !== undefined ? { template: request.template } : {}) };
+  }
+  if (request.template !== undefined) throw new InvalidArgumentError('Give either template or templateUrl, not both.');
+  if (typeof request.templateUrl !== 'string') throw new InvalidArgumentError('templateUrl must be a URL string.');
+  // loadTemplateUrl refuses another origin than the worker's own before any request.
+  const loaded = await loadTemplateUrl(request.templateUrl, { signal });
+  return { template: loaded.template, ports: ports.withTemplateAssets(loaded.assets) };
+}
+
+/**
+ * Wipe a photo that never reached `generateVideo`'s scope (the job failed before it: a template
+ * that could not be loaded, say), through a scope of its own, so that the page gets a receipt on
+ * this path too.
+ */
+function wipeUnusedPhoto(photo: Uint8Array, wipers: WiperRegistry | undefined): PurgeReceipt {
+  const scope = new EphemeralScope({ label: 'generation', ...(wipers ? { wipers } : {}) });
+  scope.hold(photo, { kind: 'photo-bytes', label: 'photo.bytes' });
+  return scope.purge();
+}
 
 const browserPlatformFactory: PlatformFactory = (config) =>
   createBrowserPlatform({
@@ -89,18 +132,23 @@ export function createVopopWorkerApi(createPlatform: PlatformFactory = browserPl
       let receipt: PurgeReceipt | null = null;
       // The photo is held from the first moment, so that every path below wipes it.
       const photoBytes = photo instanceof ArrayBuffer ? new Uint8Array(photo) : new Uint8Array(0);
+      let ports: WorkerPlatform | undefined;
       try {
         if (jobs.has(request.jobId)) throw new InvalidArgumentError('A job with this id is already running.');
         jobs.set(request.jobId, controller);
         if (!(photo instanceof ArrayBuffer)) throw new InvalidArgumentError('The photo must arrive as an ArrayBuffer.');
         if (!platform) throw new InvalidArgumentError('Call init() before generate().');
-        const ports = await platform;
+        ports = await platform;
         if (controller.signal.aborted) throw new AbortedError(controller.signal.reason);
+        // Consent first (P8), as in generateVideo, which checks it again: nothing, not even a
+        // template, is fetched for a request without it.
+        assertConsent(request.consent, 'on-device');
+        const chosen = await templateOf(request, ports, controller.signal);
         const result = await generateVideo(
           {
             photo: photoBytes,
             consent: request.consent as never,
-            ...(request.template !== undefined ? { template: request.template } : {}),
+            ...(chosen.template !== undefined ? { template: chosen.template } : {}),
             ...(request.facePolicy ? { facePolicy: request.facePolicy } : {}),
             ...(request.decodeLimits ? { decodeLimits: request.decodeLimits } : {}),
             signal: controller.signal,
@@ -112,7 +160,7 @@ export function createVopopWorkerApi(createPlatform: PlatformFactory = browserPl
               receipt = purged;
             },
           },
-          ports,
+          chosen.ports,
         );
         const { video, ...facts } = result;
         const buffer = transferableBuffer(video.value);
@@ -122,7 +170,15 @@ export function createVopopWorkerApi(createPlatform: PlatformFactory = browserPl
         const answer: VopopWorkerResult = { ok: true, video: buffer, ...facts };
         return Comlink.transfer(answer, [buffer]);
       } catch (error) {
-        photoBytes.fill(0);
+        if (receipt === null) {
+          try {
+            receipt = wipeUnusedPhoto(photoBytes, ports?.wipers);
+          } catch {
+            photoBytes.fill(0);
+          }
+        } else {
+          photoBytes.fill(0);
+        }
         return { ok: false, error: serializeError(error), receipt };
       } finally {
         if (jobs.get(request.jobId) === controller) jobs.delete(request.jobId);

@@ -1,4 +1,4 @@
-import type { VopopErrorCode } from '@vopop/core';
+import type { TemplateIssue, VopopErrorCode } from '@vopop/core';
 import {
   AbortedError,
   ConsentRequiredError,
@@ -23,12 +23,23 @@ import type { SerializedVopopError } from './workerProtocol';
 
 type Field = SerializedVopopError['fields'][string];
 
+/** A template issue's path and message: short strings written by the SDK. */
+function isPlainIssue(value: unknown): value is TemplateIssue {
+  if (typeof value !== 'object' || value === null) return false;
+  const { path, message } = value as Partial<TemplateIssue>;
+  return typeof path === 'string' && path.length <= 200 && typeof message === 'string' && message.length <= 300;
+}
+
 /** Fields an error may carry across: measured values only. `cause` and `stack` never cross. */
 function plainField(value: unknown): Field | undefined {
   if (value === null || typeof value === 'number' || typeof value === 'boolean') return value;
   if (typeof value === 'string') return value.length <= 200 ? value : undefined;
   if (Array.isArray(value) && value.length <= 16 && value.every((v) => typeof v === 'number' || (typeof v === 'string' && v.length <= 64))) {
     return value as (string | number)[];
+  }
+  // A TemplateInvalidError's issues (at most 50), so the page can point at the manifest field.
+  if (Array.isArray(value) && value.length > 0 && value.length <= 50 && value.every(isPlainIssue)) {
+    return value.map(({ path, message }) => ({ path, message }));
   }
   return undefined;
 }

@@ -6,6 +6,7 @@ import type {
   GenerationProgress,
   LandmarkCount,
   PurgeReceipt,
+  TemplateIssue,
   VideoCodecChoice,
   VopopErrorCode,
 } from '@vopop/core';
@@ -56,13 +57,19 @@ export interface VopopWorkerRequest {
   readonly consent: unknown;
   /** A built-in template id or a template manifest (plain data). */
   readonly template?: unknown;
+  /**
+   * The absolute URL of a template manifest on the app's origin, resolved by the page (the
+   * worker's own base URL differs). Exclusive with `template`.
+   */
+  readonly templateUrl?: string;
   readonly facePolicy?: FacePolicy;
   readonly decodeLimits?: DecodeLimits;
 }
 
 /**
  * A typed SDK error as it crosses the worker boundary: its code, name, message and measured
- * fields (numbers, short strings, booleans), never a cause or personal data.
+ * fields (numbers, short strings, booleans; a `TemplateInvalidError`'s issues), never a cause or
+ * personal data.
  *
  * @public
  */
@@ -70,7 +77,9 @@ export interface SerializedVopopError {
   readonly code: VopopErrorCode | 'UNKNOWN';
   readonly name: string;
   readonly message: string;
-  readonly fields: Readonly<Record<string, string | number | boolean | null | readonly (string | number)[]>>;
+  readonly fields: Readonly<
+    Record<string, string | number | boolean | null | readonly (string | number)[] | readonly TemplateIssue[]>
+  >;
 }
 
 /**
