@@ -13,9 +13,8 @@ import { AbortedError, TemplateInvalidError, builtInTemplates, generateVideo, ty
 import { createNodePlatform } from '../nodePlatform';
 import { loadTemplateFile, type LoadedTemplate } from '../templates/loadTemplateFile';
 import { NodeTemplateAssets } from '../templates/nodeTemplateAssets';
-import { decodeVideoFile } from '../video/decodeVideoFile';
+import { cornerColours, type Rgb } from './support/cornerColours';
 
-type Rgb = readonly [number, number, number];
 
 const faces = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../shared/fixtures/faces');
 const consent = { purpose: 'face-video', processing: 'on-device', noticeVersion: 'test', grantedAt: '2026-11-29T00:00:00Z' } as const;
@@ -71,14 +70,9 @@ async function renderCorners(manifest: string): Promise<Rgb[]> {
   const loaded = await loadTemplateFile(manifest);
   await using platform = await createNodePlatform({ templateFolder: loaded.folder, tempDirectory: store });
   const result = await generateVideo({ photo: readFileSync(join(faces, 'astronaut.png')), consent, template: loaded.template }, platform);
-  const corners: Rgb[] = [];
+  let corners: Rgb[];
   try {
-    await decodeVideoFile(result.video.value, {
-      onFrame: (rgba, w) => {
-        const at = (4 * w + 4) * 4; // pixel (4, 4): far from the face
-        corners.push([rgba[at]!, rgba[at + 1]!, rgba[at + 2]!]);
-      },
-    });
+    corners = await cornerColours(result.video.value);
   } finally {
     result.video.purge();
   }

@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AbortedError, EphemeralScope, TemplateInvalidError, builtInTemplates, generateVideo, type PurgeReceipt } from '@vopop/core';
 import { createNodePlatform } from '../nodePlatform';
 import { loadTemplateFile } from '../templates/loadTemplateFile';
-import { decodeVideoFile } from '../video/decodeVideoFile';
 import { createNodeVideoEncoder } from '../webcodecs/nodeVideoEncoder';
+import { cornerColours, type Rgb } from './support/cornerColours';
 
 const faces = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../shared/fixtures/faces');
 const consent = { purpose: 'face-video', processing: 'on-device', noticeVersion: 'test', grantedAt: '2026-11-29T00:00:00Z' } as const;
@@ -67,14 +67,9 @@ describe('templates with a video background', () => {
     const loaded = await loadTemplateFile(join(folder, 'template.json'));
     await using platform = await createNodePlatform({ templateFolder: loaded.folder });
     const result = await generateVideo({ photo: readFileSync(join(faces, 'astronaut.png')), consent, template: loaded.template }, platform);
-    const corners: number[][] = [];
+    let corners: Rgb[];
     try {
-      await decodeVideoFile(result.video.value, {
-        onFrame: (rgba, w) => {
-          const at = (4 * w + 4) * 4; // pixel (4, 4): far from the face
-          corners.push([rgba[at]!, rgba[at + 1]!, rgba[at + 2]!]);
-        },
-      });
+      corners = await cornerColours(result.video.value);
     } finally {
       result.video.purge();
     }

@@ -1,0 +1,19 @@
+import { decodeVideoFile } from '../../video/decodeVideoFile';
+
+/** An RGB colour, 0–255 per channel. */
+export type Rgb = readonly [number, number, number];
+
+/**
+ * Decode `video` and return, per frame, the colour of pixel (4, 4): far from the face in every
+ * template the background tests use, so it shows which background frame was drawn.
+ */
+export async function cornerColours(video: Uint8Array): Promise<Rgb[]> {
+  const corners: Rgb[] = [];
+  await decodeVideoFile(video, {
+    onFrame: (rgba, width) => {
+      const at = (4 * width + 4) * 4;
+      corners.push([rgba[at]!, rgba[at + 1]!, rgba[at + 2]!]);
+    },
+  });
+  return corners;
+}
