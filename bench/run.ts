@@ -21,6 +21,7 @@ const suiteOrder = [
   'compositing',
   'encoding',
   'rendering',
+  'backgrounds',
   'pipeline',
   'browser',
 ] as const;

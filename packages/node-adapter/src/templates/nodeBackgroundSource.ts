@@ -1,6 +1,6 @@
 import type { ImageDecoder } from '@vopop/core';
 import { RecordedBackgroundSource } from '@vopop/core';
-import { WasmImageDecoder } from '../wasmDecode/wasmImageDecoder';
+import { NodeImageDecoder } from '../decode/nodeImageDecoder';
 import { NodeTemplateAssets } from './nodeTemplateAssets';
 
 /**
@@ -14,10 +14,13 @@ import { NodeTemplateAssets } from './nodeTemplateAssets';
 export class NodeBackgroundSource extends RecordedBackgroundSource {
   /**
    * @param folder - the folder that holds the template's manifest (`LoadedTemplate.folder`).
-   * @param images - decodes `frames` backgrounds' images. Default: a {@link WasmImageDecoder}
-   *   whose handles are labelled `background.pixels` in receipts.
+   * @param images - decodes `frames` backgrounds' images. Default: a {@link NodeImageDecoder}
+   *   (sharp) whose handles are labelled `background.pixels` in receipts. Template images are
+   *   not personal data, so the residue sharp leaves in freed native memory does not matter
+   *   here, and it decodes a 720×1280 JPEG several times faster than the residue-free
+   *   WebAssembly decoder that photos get (docs/benchmarks.md, "Recorded backgrounds").
    */
-  constructor(folder: string, images: ImageDecoder = new WasmImageDecoder({ label: 'background.pixels' })) {
+  constructor(folder: string, images: ImageDecoder = new NodeImageDecoder({ label: 'background.pixels' })) {
     super(new NodeTemplateAssets(folder), images);
   }
 }
