@@ -13,20 +13,13 @@ import { AbortedError, TemplateInvalidError, builtInTemplates, generateVideo, ty
 import { createNodePlatform } from '../nodePlatform';
 import { loadTemplateFile, type LoadedTemplate } from '../templates/loadTemplateFile';
 import { NodeTemplateAssets } from '../templates/nodeTemplateAssets';
-import { cornerColours, type Rgb } from './support/cornerColours';
+import { cornerColours, distinctColours, type Rgb } from './support/cornerColours';
 
 
 const faces = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../shared/fixtures/faces');
 const consent = { purpose: 'face-video', processing: 'on-device', noticeVersion: 'test', grantedAt: '2026-11-29T00:00:00Z' } as const;
 const [width, height, frameCount] = [128, 160, 6];
-const colours: Rgb[] = [
-  [220, 30, 30],
-  [30, 200, 40],
-  [40, 60, 220],
-  [230, 210, 40],
-  [40, 200, 210],
-  [210, 50, 200],
-];
+const colours = distinctColours;
 const root = mkdtempSync(join(tmpdir(), 'vopop-framesbg-'));
 const store = join(root, 'store');
 afterAll(() => rmSync(root, { recursive: true, force: true }));

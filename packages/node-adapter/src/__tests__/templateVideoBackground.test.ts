@@ -12,19 +12,12 @@ import { AbortedError, EphemeralScope, TemplateInvalidError, builtInTemplates, g
 import { createNodePlatform } from '../nodePlatform';
 import { loadTemplateFile } from '../templates/loadTemplateFile';
 import { createNodeVideoEncoder } from '../webcodecs/nodeVideoEncoder';
-import { cornerColours, type Rgb } from './support/cornerColours';
+import { cornerColours, distinctColours, type Rgb } from './support/cornerColours';
 
 const faces = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../shared/fixtures/faces');
 const consent = { purpose: 'face-video', processing: 'on-device', noticeVersion: 'test', grantedAt: '2026-11-29T00:00:00Z' } as const;
 const [width, height, frames] = [128, 160, 6];
-const colours: [number, number, number][] = [
-  [220, 30, 30],
-  [30, 200, 40],
-  [40, 60, 220],
-  [230, 210, 40],
-  [40, 200, 210],
-  [210, 50, 200],
-];
+const colours = distinctColours;
 const folder = mkdtempSync(join(tmpdir(), 'vopop-videobg-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
