@@ -144,6 +144,7 @@ export type {
   TemplateBackground,
 } from './templates/templateSchema';
 export { parseTemplate, safeParseTemplate } from './templates/parseTemplate';
+export { parseTemplateFile } from './templates/parseTemplateFile';
 export { assetPathProblem, isSafeAssetPath } from './templates/assetPath';
 export { templateJsonSchema } from './templates/templateJsonSchema';
 export { resolveFaceTrack, similarityFivePoints } from './templates/resolveFaceTrack';

@@ -47,4 +47,12 @@ export class TemplateInvalidError extends VopopError {
     this.name = 'TemplateInvalidError';
     this.issues = Object.freeze(list);
   }
+
+  /**
+   * The error for one problem at one manifest path, the common case for a template's files:
+   * `TemplateInvalidError.at('background.frames[3]', 'the image is 640×480, the template 720×1280')`.
+   */
+  static at(path: string, message: string, cause?: unknown): TemplateInvalidError {
+    return new TemplateInvalidError([{ path, message }], cause === undefined ? undefined : { cause });
+  }
 }

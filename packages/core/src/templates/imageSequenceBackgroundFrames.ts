@@ -18,11 +18,6 @@ interface Decoded {
   readonly image: RgbaImage;
 }
 
-function invalid(path: string, message: string, cause?: unknown): TemplateInvalidError {
-  const issues = [{ path, message }];
-  return cause === undefined ? new TemplateInvalidError(issues) : new TemplateInvalidError(issues, { cause });
-}
-
 /**
  * The frames of a template's `frames` background: encoded images, one per frame or one still.
  *
@@ -65,7 +60,7 @@ export class ImageSequenceBackgroundFrames implements BackgroundFrames {
     }
     if (background.frames.length !== 1 && background.frames.length !== template.frameCount) {
       // parseTemplate refuses this; a template object built by hand may not have been through it.
-      throw invalid('background.frames', 'needs one image per frame (frameCount of them), or exactly one for a still');
+      throw TemplateInvalidError.at('background.frames', 'needs one image per frame (frameCount of them), or exactly one for a still');
     }
     this.#assets = assets;
     this.#images = images;
@@ -163,7 +158,7 @@ export class ImageSequenceBackgroundFrames implements BackgroundFrames {
       }
       const { width, height } = this.#template;
       if (image.width !== width || image.height !== height) {
-        throw invalid(field, `the image is ${image.width}×${image.height}, the template ${width}×${height}`);
+        throw TemplateInvalidError.at(field, `the image is ${image.width}×${image.height}, the template ${width}×${height}`);
       }
       return { scope: into, image };
     } catch (error) {
@@ -177,11 +172,11 @@ export class ImageSequenceBackgroundFrames implements BackgroundFrames {
     if (error instanceof ImageTooLargeError) {
       const size = error.width !== undefined && error.height !== undefined ? `${error.width}×${error.height}` : undefined;
       return size === undefined
-        ? invalid(field, `the image file is larger (${error.actual} bytes) than the decoder accepts`, error)
-        : invalid(field, `the image is ${size}, the template ${width}×${height}`, error);
+        ? TemplateInvalidError.at(field, `the image file is larger (${error.actual} bytes) than the decoder accepts`, error)
+        : TemplateInvalidError.at(field, `the image is ${size}, the template ${width}×${height}`, error);
     }
     if (error instanceof ImageDecodeError) {
-      return invalid(field, `the image cannot be decoded (${error.reason}); use a PNG, JPEG or WebP file`, error);
+      return TemplateInvalidError.at(field, `the image cannot be decoded (${error.reason}); use a PNG, JPEG or WebP file`, error);
     }
     return error;
   }

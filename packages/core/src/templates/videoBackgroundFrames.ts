@@ -14,10 +14,6 @@ interface FrameRequest {
 
 const field = 'background.path';
 
-function invalid(path: string, message: string): TemplateInvalidError {
-  return new TemplateInvalidError([{ path, message }]);
-}
-
 /**
  * The frames of a template's `video` background, decoded while the face video renders.
  *
@@ -54,7 +50,7 @@ export class VideoBackgroundFrames implements BackgroundFrames {
     const stop = this.#stop.signal;
     const onFrame = async (rgba: Uint8Array, frameWidth: number, frameHeight: number): Promise<void> => {
       if (frameWidth !== width || frameHeight !== height) {
-        throw invalid(field, `the video is ${frameWidth}×${frameHeight}, the template ${width}×${height}`);
+        throw TemplateInvalidError.at(field, `the video is ${frameWidth}×${frameHeight}, the template ${width}×${height}`);
       }
       while (this.#requests.length === 0) {
         if (stop.aborted) throw new AbortedError(stop.reason);
@@ -72,10 +68,10 @@ export class VideoBackgroundFrames implements BackgroundFrames {
         (info) => {
           this.#finished = true;
           if (info.frameCount < frameCount) {
-            this.#failAll(invalid('frameCount', `the background video has ${info.frameCount} frames, the template ${frameCount}`));
+            this.#failAll(TemplateInvalidError.at('frameCount', `the background video has ${info.frameCount} frames, the template ${frameCount}`));
           } else if (this.#requests.length > 0) {
             // A decoder that reported more frames than it delivered must not leave a render waiting.
-            this.#failAll(invalid('frameCount', 'the background video ended before the template'));
+            this.#failAll(TemplateInvalidError.at('frameCount', 'the background video ended before the template'));
           }
         },
         (error: unknown) => {
@@ -91,7 +87,7 @@ export class VideoBackgroundFrames implements BackgroundFrames {
     return new Promise<void>((resolve, reject) => {
       if (this.#failure !== undefined) return reject(this.#failure);
       if (this.#signal?.aborted) return reject(new AbortedError(this.#signal.reason));
-      if (this.#finished) return reject(invalid('frameCount', 'the background video ended before the template'));
+      if (this.#finished) return reject(TemplateInvalidError.at('frameCount', 'the background video ended before the template'));
       this.#requests.push({ out, resolve, reject });
       this.#wake();
     });

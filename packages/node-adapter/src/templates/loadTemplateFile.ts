@@ -1,7 +1,8 @@
-import { lstat, open, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
-import type { Template, TemplateIssue } from '@vopop/core';
-import { InvalidArgumentError, parseTemplate, TemplateInvalidError } from '@vopop/core';
+import type { Template } from '@vopop/core';
+import { InvalidArgumentError, TemplateInvalidError, parseTemplateFile } from '@vopop/core';
+import { fileErrorCode, readCappedFile, resolveInFolder } from './templateFolderFiles';
 
 /**
  * How to load a template manifest from disk.
@@ -50,54 +51,6 @@ export interface LoadedTemplate {
 
 const defaultMaxBytes = 4 * 1024 * 1024;
 
-function invalid(issuePath: string, message: string, cause?: unknown): TemplateInvalidError {
-  const issues: TemplateIssue[] = [{ path: issuePath, message }];
-  return cause === undefined ? new TemplateInvalidError(issues) : new TemplateInvalidError(issues, { cause });
-}
-
-function errorCode(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : 'unknown error';
-}
-
-/** Read at most `maxBytes` bytes of `file`, refusing anything that is not a small regular file. */
-async function readCapped(file: string, maxBytes: number): Promise<Uint8Array> {
-  let handle;
-  try {
-    handle = await open(file, 'r');
-  } catch (error) {
-    throw invalid('(file)', `template file could not be opened (${errorCode(error)})`, error);
-  }
-  try {
-    // Size and type come from the opened descriptor, not the name, so a file swapped in between
-    // the check and the read cannot slip past the cap.
-    const stats = await handle.stat();
-    if (!stats.isFile()) throw invalid('(file)', 'template path is not a regular file');
-    if (stats.size > maxBytes) throw invalid('(file)', `template file is larger than ${maxBytes} bytes`);
-    // Read in chunks until end of file, giving up as soon as the cap is passed: the file may
-    // have grown since fstat, and a 4 MiB buffer for a 2 KiB manifest would be waste.
-    const chunks: Uint8Array[] = [];
-    let length = 0;
-    for (;;) {
-      const chunk = new Uint8Array(Math.min(64 * 1024, maxBytes + 1 - length));
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
-      if (bytesRead === 0) break;
-      chunks.push(chunk.subarray(0, bytesRead));
-      length += bytesRead;
-      if (length > maxBytes) throw invalid('(file)', `template file is larger than ${maxBytes} bytes`);
-    }
-    const bytes = new Uint8Array(length);
-    let offset = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, offset);
-      offset += chunk.length;
-    }
-    return bytes;
-  } finally {
-    await handle.close();
-  }
-}
-
 function assetsOf(template: Template): { manifestPath: string; relativePath: string }[] {
   const background = template.background;
   if (background.kind === 'frames') {
@@ -112,20 +65,8 @@ async function resolveAsset(
   folder: string,
   asset: { manifestPath: string; relativePath: string },
 ): Promise<TemplateAsset> {
-  const named = `asset "${asset.relativePath}"`;
-  let real: string;
-  try {
-    real = await realpath(path.resolve(folder, asset.relativePath));
-  } catch (error) {
-    throw invalid(asset.manifestPath, `${named} could not be found (${errorCode(error)})`, error);
-  }
-  const relative = path.relative(folder, real);
-  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) {
-    throw invalid(asset.manifestPath, `${named} resolves outside the template folder (through a symbolic link); copy the file into the folder`);
-  }
-  const stats = await lstat(real);
-  if (!stats.isFile()) throw invalid(asset.manifestPath, `${named} is not a regular file`);
-  return { manifestPath: asset.manifestPath, relativePath: asset.relativePath, absolutePath: real };
+  const absolutePath = await resolveInFolder(folder, asset.relativePath, asset.manifestPath, `asset "${asset.relativePath}"`);
+  return { manifestPath: asset.manifestPath, relativePath: asset.relativePath, absolutePath };
 }
 
 /**
@@ -146,25 +87,13 @@ export async function loadTemplateFile(file: string, options: LoadTemplateOption
   if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) {
     throw new InvalidArgumentError('maxBytes must be a positive integer number of bytes.');
   }
-  const bytes = await readCapped(file, maxBytes);
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch (error) {
-    throw invalid('(file)', 'template file is not UTF-8 text', error);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw invalid('(file)', 'template file is not valid JSON', error);
-  }
-  const template = parseTemplate(json);
+  const bytes = await readCappedFile(file, { maxBytes, field: '(file)', noun: 'template file' });
+  const template = parseTemplateFile(bytes);
   let folder: string;
   try {
     folder = await realpath(path.dirname(path.resolve(file)));
   } catch (error) {
-    throw invalid('(file)', `template folder could not be resolved (${errorCode(error)})`, error);
+    throw TemplateInvalidError.at('(file)', `template folder could not be resolved (${fileErrorCode(error)})`, error);
   }
   const assets: TemplateAsset[] = [];
   if (options.checkAssets !== false) {

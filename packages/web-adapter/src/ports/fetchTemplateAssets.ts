@@ -1,8 +1,8 @@
 import type { DecodedVideoInfo, TemplateAssets, VideoFrameCallback } from '@vopop/core';
-import { InvalidArgumentError, assetPathProblem, decodeVideo } from '@vopop/core';
+import { InvalidArgumentError, TemplateInvalidError, assetPathProblem, decodeVideo } from '@vopop/core';
 import { resolveTemplateUrl } from '../templates/templateUrl';
 import type { TemplateFileBounds } from './fetchTemplateFile';
-import { fetchTemplateFile, templateFileError } from './fetchTemplateFile';
+import { fetchTemplateFile } from './fetchTemplateFile';
 
 /**
  * Options of {@link FetchTemplateAssets}.
@@ -78,15 +78,15 @@ export class FetchTemplateAssets implements TemplateAssets {
 
   /** `path` against the manifest, refused unless it stays under the manifest's folder. */
   #resolve(path: string, field: string): URL {
-    if (typeof path !== 'string') throw templateFileError(field, 'asset path must be a string');
+    if (typeof path !== 'string') throw TemplateInvalidError.at(field, 'asset path must be a string');
     // The template schema has already checked the path; this port may be handed others.
     const problem = assetPathProblem(path);
-    if (problem !== undefined) throw templateFileError(field, problem);
+    if (problem !== undefined) throw TemplateInvalidError.at(field, problem);
     let url: URL;
     try {
       url = new URL(path, this.manifestUrl);
     } catch (error) {
-      throw templateFileError(field, 'asset path does not resolve to a URL', error);
+      throw TemplateInvalidError.at(field, 'asset path does not resolve to a URL', error);
     }
     return url;
   }

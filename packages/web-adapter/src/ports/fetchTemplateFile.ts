@@ -25,16 +25,6 @@ export interface FetchedTemplateFile {
 }
 
 /**
- * A `TemplateInvalidError` with one issue at `field`. Messages name the field, never the URL or
- * the path: both come from the template, and the page may show the message.
- *
- * @internal
- */
-export function templateFileError(field: string, message: string, cause?: unknown): TemplateInvalidError {
-  return new TemplateInvalidError([{ path: field, message }], cause === undefined ? undefined : { cause });
-}
-
-/**
  * Whether `url` is inside `bounds`. Paths are compared after the URL parser has resolved `.`,
  * `..` and their percent-encoded forms, so what is compared is what is requested.
  *
@@ -54,7 +44,7 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 async function readCapped(response: Response, field: string, maxBytes: number, signal: AbortSignal | undefined): Promise<Uint8Array> {
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   if (Number.isFinite(declared) && declared > maxBytes) {
-    throw templateFileError(field, `the file is larger than ${maxBytes} bytes`);
+    throw TemplateInvalidError.at(field, `the file is larger than ${maxBytes} bytes`);
   }
   const body = response.body;
   if (!body) return new Uint8Array(0);
@@ -66,14 +56,14 @@ async function readCapped(response: Response, field: string, maxBytes: number, s
       const { done, value } = await reader.read();
       if (done) break;
       length += value.byteLength;
-      if (length > maxBytes) throw templateFileError(field, `the file is larger than ${maxBytes} bytes`);
+      if (length > maxBytes) throw TemplateInvalidError.at(field, `the file is larger than ${maxBytes} bytes`);
       chunks.push(value);
     }
   } catch (error) {
     await reader.cancel().catch(() => undefined);
     throwIfAborted(signal);
     if (error instanceof TemplateInvalidError) throw error;
-    throw templateFileError(field, 'the file could not be read to the end', error);
+    throw TemplateInvalidError.at(field, 'the file could not be read to the end', error);
   } finally {
     reader.releaseLock();
   }
@@ -92,7 +82,8 @@ async function readCapped(response: Response, field: string, maxBytes: number, s
  * only, and refuse, as a `TemplateInvalidError` naming `field`, anything that is not a 2xx
  * answer from inside `bounds`: a redirect that leaves them (checked on the final
  * `response.url`), an HTTP error, a network failure, or a body over `maxBytes`. An abort is an
- * `AbortedError`.
+ * `AbortedError`. Messages name the field, never the URL or the path: both come from the
+ * template, and the page may show the message.
  *
  * Redirects are followed rather than refused outright so that a host that redirects within its
  * own origin keeps working; a redirect to another origin is also stopped by the documented CSP
@@ -107,22 +98,22 @@ export async function fetchTemplateFile(
   const { field, bounds, maxBytes, signal } = options;
   throwIfAborted(signal);
   const outside = bounds.folder === undefined ? "off the app's origin" : 'outside the template folder';
-  if (!withinBounds(url, bounds)) throw templateFileError(field, `the file lies ${outside}`);
+  if (!withinBounds(url, bounds)) throw TemplateInvalidError.at(field, `the file lies ${outside}`);
   let response: Response;
   try {
     response = await fetch(url, { credentials: 'same-origin', redirect: 'follow', ...(signal ? { signal } : {}) });
   } catch (error) {
     throwIfAborted(signal);
-    throw templateFileError(field, 'the file could not be fetched (network error)', error);
+    throw TemplateInvalidError.at(field, 'the file could not be fetched (network error)', error);
   }
   try {
     // An empty `url` only comes from a synthetic Response; the request's own URL is then the answer's.
     const finalUrl = response.url ? new URL(response.url) : url;
     // Where the answer came from, after any redirect (`response.redirected`), is what counts.
     if (!withinBounds(finalUrl, bounds)) {
-      throw templateFileError(field, `the file was redirected ${outside}`);
+      throw TemplateInvalidError.at(field, `the file was redirected ${outside}`);
     }
-    if (!response.ok) throw templateFileError(field, `the file answered HTTP ${response.status}`);
+    if (!response.ok) throw TemplateInvalidError.at(field, `the file answered HTTP ${response.status}`);
     return { bytes: await readCapped(response, field, maxBytes, signal), url: finalUrl };
   } catch (error) {
     // An unread body keeps the connection busy; let it go.

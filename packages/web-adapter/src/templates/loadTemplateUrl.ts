@@ -1,8 +1,8 @@
 import type { Template } from '@vopop/core';
-import { InvalidArgumentError, parseTemplate } from '@vopop/core';
+import { InvalidArgumentError, parseTemplateFile } from '@vopop/core';
 import type { FetchTemplateAssetsOptions } from '../ports/fetchTemplateAssets';
 import { FetchTemplateAssets } from '../ports/fetchTemplateAssets';
-import { fetchTemplateFile, templateFileError } from '../ports/fetchTemplateFile';
+import { fetchTemplateFile } from '../ports/fetchTemplateFile';
 import { sameOriginTemplateUrl } from './templateUrl';
 
 /**
@@ -65,19 +65,7 @@ export async function loadTemplateUrl(url: string | URL, options: LoadTemplateUr
     maxBytes,
     signal: options.signal,
   });
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(fetched.bytes);
-  } catch (error) {
-    throw templateFileError('(file)', 'template file is not UTF-8 text', error);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw templateFileError('(file)', 'template file is not valid JSON', error);
-  }
-  const template = parseTemplate(json);
+  const template = parseTemplateFile(fetched.bytes);
   return {
     template,
     manifestUrl: fetched.url.href,
