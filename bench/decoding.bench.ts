@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EphemeralScope } from '@vopop/core';
 import { NodeImageDecoder } from '../packages/node-adapter/src/decode/nodeImageDecoder';
+import { facesDir as faces } from '../fixtures/faces/facesDir';
 import {
   type BenchSection,
   type BenchSuite,
@@ -25,7 +26,6 @@ import {
 
 const here = dirname(fileURLToPath(import.meta.url));
 const adapterPackage = resolve(here, '..', 'packages', 'node-adapter', 'package.json');
-const faces = resolve(here, '..', '..', 'shared', 'fixtures', 'faces');
 // The decoders are the adapter's (dev) dependencies, so resolve them from there.
 const adapterRequire = createRequire(adapterPackage);
 

@@ -21,10 +21,10 @@ import { modelManifest } from '@vopop/models';
 import { readVerifiedGraph, verifiedGraphHandler } from '../packages/core/src/detection/verifiedModelFiles';
 import { createNodeFaceDetector, nodeModelBytesSource, nodeSha256, useNodeTfjsBackend } from '../packages/node-adapter/src/index';
 import { type BenchSection, type BenchSuite, type Sample, compareInterleaved, measure, ms, peakRssMiB, ratio, table } from './harness';
+import { facesDir as faces } from '../fixtures/faces/facesDir';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
-const faces = resolve(root, '..', 'shared', 'fixtures', 'faces');
 const adapterRequire = createRequire(join(root, 'packages', 'node-adapter', 'package.json'));
 const coreRequire = createRequire(join(root, 'packages', 'core', 'package.json'));
 const modelsRequire = createRequire(join(root, 'packages', 'models', 'package.json'));

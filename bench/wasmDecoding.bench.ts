@@ -17,9 +17,9 @@ import {
   loadNodePhotoCodecModules,
 } from '../packages/node-adapter/src/wasmDecode/wasmImageDecoder';
 import { type BenchSection, type BenchSuite, compareInterleaved, ms, ratio, table } from './harness';
+import { facesDir as faces } from '../fixtures/faces/facesDir';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const faces = resolve(here, '..', '..', 'shared', 'fixtures', 'faces');
 const adapterRequire = createRequire(resolve(here, '..', 'packages', 'node-adapter', 'package.json'));
 
 interface SharpPipeline {

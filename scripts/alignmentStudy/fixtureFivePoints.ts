@@ -9,13 +9,11 @@
  * The points are landmarks of the fixture photos (public test images), not of any user.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { EphemeralScope, fivePointsFromMesh } from '@vopop/core';
+import { facesDir as fixtures } from '../../fixtures/faces/facesDir';
 import { WasmImageDecoder, createNodeFaceDetector } from '@vopop/node-adapter';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const fixtures = join(repoRoot, '..', 'shared', 'fixtures', 'faces');
 const files = ['astronaut.png', 'portrait.jpg', 'portrait_small.jpg', 'three_people.jpg'];
 
 const faces: { file: string; face: number; layout: number; points: number[] }[] = [];

@@ -7,11 +7,10 @@ import { vopopCsp } from '../../../examples/web/vopopAssets';
 import { exampleRoot } from './buildExample';
 import type { StaticServer } from './staticServer';
 import { startStaticServer } from './staticServer';
+import { facesDir } from '../../../fixtures/faces/facesDir';
 
 /** The repository root (/work/main), found from this file. */
 export const repoRoot = path.resolve(import.meta.dirname, '..', '..', '..');
-/** Shared face fixtures, beside the repository. */
-export const facesDir = path.resolve(repoRoot, '..', 'shared', 'fixtures', 'faces');
 
 /** Flags for a quiet, offline, GPU-less headless Chromium (see research/video-encoding.md). */
 const chromiumArgs = [

@@ -10,11 +10,13 @@ import { modelManifest } from '@vopop/models';
 import type { EphemeralScope } from '../ephemeral/ephemeralScope';
 import type { RgbaImage } from '../ports/rgbaImage';
 import type { ModelBytesSource, Sha256Function } from '../detection/modelBytesSource';
+import { facesDir } from '../../../../fixtures/faces/facesDir';
+
+export { facesDir };
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** `/work/main`-style checkout root, found from this file. */
 export const repoRoot = resolve(here, '..', '..', '..', '..');
-export const facesDir = resolve(repoRoot, '..', 'shared', 'fixtures', 'faces');
 export const modelsDir = join(repoRoot, 'packages', 'models', 'files');
 
 /** Decode a fixture photo into RGBA pixels held in `scope`. */

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -18,9 +17,8 @@ import {
 import type { EmscriptenFactory, ExifOrientation, PhotoCodecModules, SandboxRelease } from '../index';
 import { createRequire } from 'node:module';
 import { codecModules, difference, encodePng, exifWithOrientation, randomBytes, sharpRgba } from './imageCodecsTestKit';
+import { facesDir as faces } from '../../../../fixtures/faces/facesDir';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const faces = path.resolve(repoRoot, '..', 'shared', 'fixtures', 'faces');
 const fixture = (name: string) => new Uint8Array(readFileSync(path.join(faces, name)));
 
 let modules: PhotoCodecModules;

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EphemeralHandle, FaceLandmarks, RgbaImage } from '@vopop/core';
@@ -16,9 +15,8 @@ import {
   transformPoints,
 } from '@vopop/core';
 import { createNodeFaceDetector } from '../tfjs/createNodeFaceDetector';
+import { facesDir as fixtures } from '../../../../fixtures/faces/facesDir';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
-const fixtures = path.resolve(repoRoot, '..', 'shared', 'fixtures', 'faces');
 
 async function decode(file: string, scope: EphemeralScope): Promise<RgbaImage> {
   const { data, info } = await sharp(path.join(fixtures, file)).ensureAlpha().raw().toBuffer({ resolveWithObject: true });

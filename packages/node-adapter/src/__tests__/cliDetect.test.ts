@@ -1,13 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../cli/cliIo';
 import { detectCommand } from '../cli/detectCommand';
 import { exitCodes } from '../cli/exitCodes';
+import { facesDir as faces } from '../../../../fixtures/faces/facesDir';
 
-const faces = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../shared/fixtures/faces');
 const work = mkdtempSync(join(tmpdir(), 'vopop-detect-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

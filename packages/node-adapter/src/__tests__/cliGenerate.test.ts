@@ -13,11 +13,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../cli/cliIo';
 import { generateCommand } from '../cli/generateCommand';
 import { exitCodes } from '../cli/exitCodes';
+import { facesDir as faces } from '../../../../fixtures/faces/facesDir';
 
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../../../..');
-const faces = resolve(repoRoot, '..', 'shared', 'fixtures', 'faces');
 const work = mkdtempSync(join(tmpdir(), 'vopop-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import sharp from 'sharp';
@@ -8,9 +7,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { RgbaImage } from '@vopop/core';
 import { AbortedError, EphemeralScope, PurgedError, isAllZero } from '@vopop/core';
 import { NodeImageDecoder } from '../decode/nodeImageDecoder';
+import { facesDir as faces } from '../../../../fixtures/faces/facesDir';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
-const faces = path.resolve(repoRoot, '..', 'shared', 'fixtures', 'faces');
 
 interface Raw {
   readonly width: number;

@@ -1,7 +1,6 @@
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,9 +16,8 @@ import {
 import { NodeImageDecoder } from '../decode/nodeImageDecoder';
 import type { ImageHeader } from '../index';
 import { pngChunk } from './support/pngChunk';
+import { facesDir as faces } from '../../../../fixtures/faces/facesDir';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
-const faces = path.resolve(repoRoot, '..', 'shared', 'fixtures', 'faces');
 
 /** A deterministic byte stream, so a failure reproduces. */
 function pseudoRandomBytes(length: number, seed: number): Uint8Array {

@@ -4,15 +4,14 @@
  * it: same box and five points as the upright original, within a few pixels, and the eyes above
  * the mouth.
  */
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EphemeralScope, fivePointsFromMesh, selectFace, type FaceDetector } from '@vopop/core';
 import { createNodeFaceDetector } from '../tfjs/createNodeFaceDetector';
 import { WasmImageDecoder } from '../wasmDecode/wasmImageDecoder';
+import { facesDir as faces } from '../../../../fixtures/faces/facesDir';
 
-const faces = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../shared/fixtures/faces');
 let detector: FaceDetector;
 let upright: { width: number; height: number; data: Buffer };
 let reference: Float32Array;

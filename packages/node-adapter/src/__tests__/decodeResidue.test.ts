@@ -16,10 +16,10 @@ import { NodeImageDecoder } from '../decode/nodeImageDecoder';
 import { WasmImageDecoder } from '../wasmDecode/wasmImageDecoder';
 import { scanProcessMemory } from './support/memoryScan';
 import { pngChunk } from './support/pngChunk';
+import { facesDir as faces } from '../../../../fixtures/faces/facesDir';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../../..');
-const faces = path.resolve(repoRoot, '..', 'shared', 'fixtures', 'faces');
 const src = path.resolve(here, '..');
 const coreIndex = path.resolve(repoRoot, 'packages/core/src/index.ts');
 

@@ -6,11 +6,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import type { EphemeralScope, RgbaImage } from '@vopop/core';
+import { facesDir } from '../../../../fixtures/faces/facesDir';
+
+export { facesDir };
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The checkout root, found from this file. */
 export const repoRoot = resolve(here, '..', '..', '..', '..');
-export const facesDir = resolve(repoRoot, '..', 'shared', 'fixtures', 'faces');
 
 /** Decode a fixture photo into RGBA pixels held in `scope`. */
 export async function loadFace(name: string, scope: EphemeralScope): Promise<RgbaImage> {

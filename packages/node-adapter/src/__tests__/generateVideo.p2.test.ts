@@ -6,8 +6,7 @@
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
@@ -27,6 +26,7 @@ import {
 } from '@vopop/core';
 import { createNodePlatform, type NodePlatform } from '../nodePlatform';
 import { createNodeVideoEncoder } from '../webcodecs/nodeVideoEncoder';
+import { facesDir as fixtures } from '../../../../fixtures/faces/facesDir';
 
 const compositorFault = vi.hoisted(() => ({ atCall: -1, calls: 0 }));
 vi.mock('../../../core/src/compositing/faceCompositor', async (importOriginal) => {
@@ -48,7 +48,6 @@ vi.mock('../../../core/src/compositing/faceCompositor', async (importOriginal) =
   };
 });
 
-const fixtures = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../shared/fixtures/faces');
 const photoFile = readFileSync(join(fixtures, 'astronaut.png'));
 const consent = { purpose: 'face-video', processing: 'on-device', noticeVersion: 'test', grantedAt: '2026-11-29T00:00:00Z' } as const;
 

@@ -9,15 +9,15 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanProcessMemory } from './support/memoryScan';
 import { pngChunk } from './support/pngChunk';
+import { facesDir as faces } from '../../../../fixtures/faces/facesDir';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const faces = resolve(here, '../../../../../shared/fixtures/faces');
 const work = mkdtempSync(join(tmpdir(), 'vopop-p3-'));
 const photoPath = join(work, 'planted.png');
 let patterns: Record<string, Uint8Array>;

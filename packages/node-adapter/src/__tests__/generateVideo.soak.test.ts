@@ -3,14 +3,13 @@
  * the decoded photo (1 MiB per run) would show as a slope near 1 MiB per generation.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { builtInTemplates, generateVideo } from '@vopop/core';
 import { createNodePlatform, type NodePlatform } from '../nodePlatform';
+import { facesDir as faces } from '../../../../fixtures/faces/facesDir';
 
-const faces = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../shared/fixtures/faces');
 const photoFile = readFileSync(join(faces, 'astronaut.png'));
 const consent = { purpose: 'face-video', processing: 'on-device', noticeVersion: 'test', grantedAt: '2026-11-29T00:00:00Z' } as const;
 const base = builtInTemplates[0]!;

@@ -4,8 +4,7 @@
  * five points it finds with the template's track for those frames.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   EphemeralScope,
@@ -19,8 +18,8 @@ import {
 import { createNodePlatform, type NodePlatform } from '../nodePlatform';
 import { createNodeFaceDetector } from '../tfjs/createNodeFaceDetector';
 import { decodeVideoFile } from '../video/decodeVideoFile';
+import { facesDir as faces } from '../../../../fixtures/faces/facesDir';
 
-const faces = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../shared/fixtures/faces');
 const consent = { purpose: 'face-video', processing: 'on-device', noticeVersion: 'test', grantedAt: '2026-11-29T00:00:00Z' } as const;
 
 let platform: NodePlatform;

@@ -5,7 +5,6 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import type { EphemeralHandle, FaceDetector, FaceLandmarks, Template } from '@vopop/core';
 import {
@@ -29,9 +28,8 @@ import { buildTemplateFromVideo } from '../templateBuild/buildTemplateFromVideo'
 import { createNodeFaceDetector } from '../tfjs/createNodeFaceDetector';
 import { createNodeVideoEncoder } from '../webcodecs/nodeVideoEncoder';
 import { syntheticFrame } from './encodingTestKit';
+import { facesDir } from '../../../../fixtures/faces/facesDir';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
-const facesDir = path.resolve(repoRoot, '..', 'shared', 'fixtures', 'faces');
 
 const width = 360;
 const height = 640;

@@ -5,8 +5,7 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AbortedError, TemplateInvalidError, builtInTemplates, generateVideo, type PurgeReceipt } from '@vopop/core';
@@ -14,9 +13,9 @@ import { createNodePlatform } from '../nodePlatform';
 import { loadTemplateFile, type LoadedTemplate } from '../templates/loadTemplateFile';
 import { NodeTemplateAssets } from '../templates/nodeTemplateAssets';
 import { cornerColours, distinctColours, type Rgb } from './support/cornerColours';
+import { facesDir as faces } from '../../../../fixtures/faces/facesDir';
 
 
-const faces = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../shared/fixtures/faces');
 const consent = { purpose: 'face-video', processing: 'on-device', noticeVersion: 'test', grantedAt: '2026-11-29T00:00:00Z' } as const;
 const [width, height, frameCount] = [128, 160, 6];
 const colours = distinctColours;

@@ -5,16 +5,15 @@
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AbortedError, EphemeralScope, TemplateInvalidError, builtInTemplates, generateVideo, type PurgeReceipt } from '@vopop/core';
 import { createNodePlatform } from '../nodePlatform';
 import { loadTemplateFile } from '../templates/loadTemplateFile';
 import { createNodeVideoEncoder } from '../webcodecs/nodeVideoEncoder';
 import { cornerColours, distinctColours, type Rgb } from './support/cornerColours';
+import { facesDir as faces } from '../../../../fixtures/faces/facesDir';
 
-const faces = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../shared/fixtures/faces');
 const consent = { purpose: 'face-video', processing: 'on-device', noticeVersion: 'test', grantedAt: '2026-11-29T00:00:00Z' } as const;
 const [width, height, frames] = [128, 160, 6];
 const colours = distinctColours;

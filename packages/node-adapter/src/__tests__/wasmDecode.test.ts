@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import {
@@ -15,10 +14,8 @@ import {
 import type { SandboxRelease } from '@vopop/core';
 import { NodeImageDecoder } from '../decode/nodeImageDecoder';
 import { WasmImageDecoder, loadNodePhotoCodecModules } from '../wasmDecode/wasmImageDecoder';
+import { facesDir as faces } from '../../../../fixtures/faces/facesDir';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '../../../..');
-const faces = path.resolve(repoRoot, '..', 'shared', 'fixtures', 'faces');
 const fixture = (name: string) => new Uint8Array(readFileSync(path.join(faces, name)));
 
 const releases: SandboxRelease[] = [];

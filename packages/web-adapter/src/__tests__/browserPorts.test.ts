@@ -1,3 +1,4 @@
+import { facesDir } from '../../../../fixtures/faces/facesDir';
 import { readFileSync } from 'node:fs';
 import { resolveObjectURL } from 'node:buffer';
 import path from 'node:path';
@@ -11,8 +12,6 @@ import { browserWipers, objectUrlWiper, registerBrowserWipers } from '../ports/b
 // the header, the origin rule for model files, object URL revocation. (The decode itself and
 // the bitmap/canvas/frame wipers run in Chromium: see packages/web-adapter/e2e.)
 
-const repoRoot = path.resolve(import.meta.dirname, '..', '..', '..', '..');
-const facesDir = path.resolve(repoRoot, '..', 'shared', 'fixtures', 'faces');
 
 /** A PNG signature and IHDR claiming `width` × `height`, and nothing else. */
 function pngHeader(width: number, height: number): Uint8Array {
