@@ -190,6 +190,8 @@ export { EncoderUnavailableError } from './errors/encoderUnavailableError';
 export type { EncoderUnavailableReason } from './errors/encoderUnavailableError';
 export { RenderFailedError } from './errors/renderFailedError';
 export type { RenderStage } from './errors/renderFailedError';
+export { RenderServiceError } from './errors/renderServiceError';
+export type { RenderServiceFailure } from './errors/renderServiceError';
 
 // Pipeline
 export { generateVideo, resolveTemplate } from './pipeline/generateVideo';
@@ -198,7 +200,35 @@ export { LocalRenderer } from './pipeline/localRenderer';
 export type { LocalRendererOptions } from './pipeline/localRenderer';
 export { generationStages } from './pipeline/generationProgress';
 export type { GenerationProgress, GenerationStage, StageTimings } from './pipeline/generationProgress';
-export type { RenderJob, Renderer } from './ports/renderer';
+export type { RenderJob, RenderedVideo, Renderer } from './ports/renderer';
+
+// Remote rendering (P5): the contract, the receipt, the client
+export {
+  attestationSchema,
+  cropMediaType,
+  cropSize,
+  deletionReceiptPayloadSchema,
+  healthSchema,
+  heldArtifactKinds,
+  heldArtifactSchema,
+  jwksPath,
+  jwksSchema,
+  problemCodes,
+  problemFor,
+  problemSchema,
+  receiptHeader,
+  receiptPublicKeySchema,
+  renderHeadersSchema,
+  renderPath,
+  renderQuerySchema,
+} from './remote/remoteContract';
+export type { DeletionReceiptPayload, Problem, ProblemCode, ReceiptPublicKey, RenderQuery } from './remote/remoteContract';
+export { signDeletionReceipt, verifyDeletionReceipt } from './remote/deletionReceipt';
+export type { ReceiptProblem, ReceiptVerification, VerifiedDeletionReceipt } from './remote/deletionReceipt';
+export { sha256Hex } from './remote/sha256Hex';
+export { remoteOpenApiDocument } from './remote/remoteOpenApi';
+export { RemoteRenderer } from './remote/remoteRenderer';
+export type { RemoteRendererOptions, RemoteRetryOptions } from './remote/remoteRenderer';
 export type { BackgroundFrames, BackgroundSource } from './ports/backgroundSource';
 export type { TemplateAssets } from './ports/templateAssets';
 export { RecordedBackgroundSource } from './templates/recordedBackgroundSource';
@@ -216,3 +246,9 @@ export { InvalidArgumentError } from './errors/invalidArgumentError';
 export { AbortedError } from './errors/abortedError';
 export { ConsentRequiredError } from './errors/consentRequiredError';
 export { GenerationFailedError } from './errors/generationFailedError';
+export { TempStoreUnsafeError } from './errors/tempStoreUnsafeError';
+export type { TempStoreProblem } from './errors/tempStoreUnsafeError';
+export { InputFileError } from './errors/inputFileError';
+export type { InputFileProblem } from './errors/inputFileError';
+export { OutputWriteError } from './errors/outputWriteError';
+export type { OutputWriteReason } from './errors/outputWriteError';

@@ -42,7 +42,10 @@ export interface NodePlatformOptions {
  */
 export interface NodePlatform extends VopopPlatform, AsyncDisposable {
   readonly detector: FaceDetector;
-  /** Temp files, swept of any a crashed process left when the platform was created (P6). */
+  /**
+   * Temp files, swept of any a crashed process left when the platform was created (P6). Its
+   * directory is removed when the platform is disposed, if nothing is left in it.
+   */
   readonly tempStore: NodeTempStore;
   /** How many leftover temp files the start-up sweep removed. */
   readonly sweptTempFiles: number;
@@ -63,8 +66,15 @@ export interface NodePlatform extends VopopPlatform, AsyncDisposable {
 export async function createNodePlatform(options: NodePlatformOptions = {}): Promise<NodePlatform> {
   const tempStore = new NodeTempStore(options.tempDirectory ? { directory: options.tempDirectory } : {});
   const sweptTempFiles = tempStore.sweep();
-  const encoder = await createNodeVideoEncoder();
-  const detector = await createNodeFaceDetector({ ...options.detector, mode: 'image' });
+  let encoder;
+  let detector;
+  try {
+    encoder = await createNodeVideoEncoder();
+    detector = await createNodeFaceDetector({ ...options.detector, mode: 'image' });
+  } catch (error) {
+    tempStore.removeIfEmpty();
+    throw error;
+  }
   return {
     decoder: options.decoder ?? new WasmImageDecoder(),
     detector,
@@ -78,6 +88,8 @@ export async function createNodePlatform(options: NodePlatformOptions = {}): Pro
     sweptTempFiles,
     async [Symbol.asyncDispose]() {
       detector[Symbol.dispose]();
+      // No stage writes a temp file today: the directory made above is empty and goes again.
+      tempStore.removeIfEmpty();
     },
   };
 }

@@ -21,7 +21,10 @@ export type VopopErrorCode =
   | 'RENDER_FAILED'
   | 'ENCODER_UNAVAILABLE'
   | 'RENDER_SERVICE'
-  | 'GENERATION_FAILED';
+  | 'GENERATION_FAILED'
+  | 'TEMP_STORE_UNSAFE'
+  | 'INPUT_FILE'
+  | 'OUTPUT_WRITE';
 
 /**
  * Base class of every error the SDK throws on purpose. `code` is a literal so that
