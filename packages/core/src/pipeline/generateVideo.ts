@@ -12,7 +12,8 @@ import { InvalidArgumentError } from '../errors/invalidArgumentError';
 import type { FacePolicy } from '../policy/facePolicy';
 import { selectFace } from '../policy/selectFace';
 import type { ImageDecoder, DecodeLimits } from '../ports/imageDecoder';
-import type { Renderer } from '../ports/renderer';
+import type { RenderedVideo, Renderer } from '../ports/renderer';
+import type { VerifiedDeletionReceipt } from '../remote/deletionReceipt';
 import type { ConsentRecord } from '../privacy/consentRecord';
 import { assertConsent } from '../privacy/consentRecord';
 import { builtInTemplates, defaultTemplateId } from '../templates/builtInTemplates';
@@ -96,6 +97,11 @@ export interface GeneratedVideo {
   readonly timings: StageTimings;
   /** The purge of everything but the video (recorded there as `moved`). */
   readonly receipt: PurgeReceipt;
+  /**
+   * With a remote renderer: the service's deletion receipt, its signature verified against the
+   * pinned keys and its input hash matched to the crop that was sent.
+   */
+  readonly deletionReceipt?: VerifiedDeletionReceipt;
 }
 
 const optionsSchema = z.object({
@@ -142,7 +148,10 @@ export function resolveTemplate(template: unknown): Template {
  * @public
  */
 export async function generateVideo(options: GenerateVideoOptions, platform: VopopPlatform): Promise<GeneratedVideo> {
-  assertConsent(options?.consent, 'on-device');
+  // A renderer that sends the face to a service needs consent to that service, by origin.
+  const remoteOrigin = platform?.renderer?.remoteOrigin;
+  if (remoteOrigin === undefined) assertConsent(options?.consent, 'on-device');
+  else assertConsent(options?.consent, 'remote-service', remoteOrigin);
   const checked = optionsSchema.safeParse(options);
   if (!checked.success) {
     const issue = checked.error.issues[0]!;
@@ -181,7 +190,7 @@ export async function generateVideo(options: GenerateVideoOptions, platform: Vop
     }
   };
 
-  let encoded: EncodedVideo | undefined;
+  let encoded: RenderedVideo | undefined;
   let template: Template | undefined;
   let failure: unknown;
   try {
@@ -268,5 +277,6 @@ export async function generateVideo(options: GenerateVideoOptions, platform: Vop
     templateId: template!.id,
     timings,
     receipt,
+    ...(result.deletionReceipt ? { deletionReceipt: result.deletionReceipt } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import type { FaceLandmarks } from '../detection/faceLandmarks';
 import type { EncodedVideo } from '../encoding/videoEncoderPort';
 import type { EphemeralScope } from '../ephemeral/ephemeralScope';
+import type { VerifiedDeletionReceipt } from '../remote/deletionReceipt';
 import type { Template } from '../templates/templateSchema';
 import type { RgbaImage } from './rgbaImage';
 
@@ -24,11 +25,27 @@ export interface RenderJob {
 }
 
 /**
+ * What a renderer returns: the encoded video and, from a remote service, its verified deletion
+ * receipt.
+ *
+ * @public
+ */
+export interface RenderedVideo extends EncodedVideo {
+  /** The service's signed receipt, verified against pinned keys; absent for local rendering. */
+  readonly deletionReceipt?: VerifiedDeletionReceipt;
+}
+
+/**
  * Turns a photo, its face and a template into an encoded video held in `scope`: locally
- * ({@link LocalRenderer}) or through a rendering service.
+ * ({@link LocalRenderer}) or through a rendering service ({@link RemoteRenderer}).
  *
  * @public
  */
 export interface Renderer {
-  render(job: RenderJob, scope: EphemeralScope): Promise<EncodedVideo>;
+  /**
+   * The origin of the service the face leaves the device for; absent when rendering on the
+   * device. `generateVideo` then requires consent to `'remote-service'` processing naming it.
+   */
+  readonly remoteOrigin?: string;
+  render(job: RenderJob, scope: EphemeralScope): Promise<RenderedVideo>;
 }

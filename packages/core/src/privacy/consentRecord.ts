@@ -20,6 +20,11 @@ export interface ConsentRecord {
   readonly noticeVersion: string;
   /** When the agreement was given, as an ISO 8601 timestamp. */
   readonly grantedAt: string;
+  /**
+   * For `'remote-service'`: the origins (`https://render.example.com`) of the rendering services
+   * the notice named. A remote renderer whose origin is not listed is refused.
+   */
+  readonly remoteOrigins?: readonly string[];
 }
 
 const consentSchema = z
@@ -28,11 +33,13 @@ const consentSchema = z
     processing: z.enum(['on-device', 'remote-service']),
     noticeVersion: z.string().min(1).max(64),
     grantedAt: z.iso.datetime({ offset: true }),
+    remoteOrigins: z.array(z.url().max(256)).min(1).max(16).optional(),
   })
   .strict();
 
 /**
- * Check a consent record for the requested kind of processing. Throws
+ * Check a consent record for the requested kind of processing and, for `'remote-service'`, the
+ * service's origin, which the record's `remoteOrigins` must name. Throws
  * {@link ConsentRequiredError} naming the first problem.
  *
  * @public
@@ -40,6 +47,7 @@ const consentSchema = z
 export function assertConsent(
   consent: unknown,
   processing: ConsentRecord['processing'],
+  remoteOrigin?: string,
 ): asserts consent is ConsentRecord {
   if (consent === undefined || consent === null) throw new ConsentRequiredError('missing');
   const parsed = consentSchema.safeParse(consent);
@@ -49,5 +57,19 @@ export function assertConsent(
   }
   if (parsed.data.processing !== processing) {
     throw new ConsentRequiredError(`processing: consent covers ${parsed.data.processing}, not ${processing}`);
+  }
+  if (processing === 'remote-service') {
+    const named = (parsed.data.remoteOrigins ?? []).some((origin) => safeOrigin(origin) === remoteOrigin);
+    if (remoteOrigin === undefined || !named) {
+      throw new ConsentRequiredError('remoteOrigins: consent does not name the rendering service\'s origin');
+    }
+  }
+}
+
+function safeOrigin(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
   }
 }

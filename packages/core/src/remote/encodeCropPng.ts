@@ -1,0 +1,59 @@
+import { zlibSync } from 'fflate';
+
+let crcTable: Uint32Array | undefined;
+
+// decodePng keeps its CRC private; the table is 12 lines, so the encoder has its own.
+function crc32(bytes: Uint8Array, start: number, end: number): number {
+  if (crcTable === undefined) {
+    crcTable = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[n] = c >>> 0;
+    }
+  }
+  let crc = 0xffffffff;
+  for (let i = start; i < end; i++) crc = crcTable[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+/**
+ * Encode RGBA pixels as a minimal PNG: signature, IHDR, one IDAT, IEND — no text, time, colour
+ * profile or any other chunk, so nothing but the pixels leaves the device (P5). The filtered
+ * scanlines, a copy of the pixels, are zero-filled before returning; the caller owns (and wipes)
+ * the result.
+ *
+ * @internal
+ */
+export function encodeCropPng(rgba: Uint8Array, width: number, height: number): Uint8Array {
+  const stride = width * 4;
+  const raw = new Uint8Array((stride + 1) * height);
+  for (let y = 0; y < height; y++) {
+    // Filter type 0 (none): the crop is small, and a simpler encoder is easier to audit.
+    raw.set(rgba.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
+  }
+  const compressed = zlibSync(raw, { level: 6 });
+  raw.fill(0);
+  const total = 8 + (12 + 13) + (12 + compressed.length) + 12;
+  const png = new Uint8Array(total);
+  const view = new DataView(png.buffer);
+  png.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 0);
+  let at = 8;
+  const chunk = (type: string, length: number, fill: (offset: number) => void) => {
+    view.setUint32(at, length);
+    for (let i = 0; i < 4; i++) png[at + 4 + i] = type.charCodeAt(i);
+    fill(at + 8);
+    view.setUint32(at + 8 + length, crc32(png, at + 4, at + 8 + length));
+    at += 12 + length;
+  };
+  chunk('IHDR', 13, (o) => {
+    view.setUint32(o, width);
+    view.setUint32(o + 4, height);
+    png[o + 8] = 8; // bit depth
+    png[o + 9] = 6; // RGBA
+  });
+  chunk('IDAT', compressed.length, (o) => png.set(compressed, o));
+  compressed.fill(0);
+  chunk('IEND', 0, () => undefined);
+  return png;
+}
