@@ -1,0 +1,17 @@
+/**
+ * `@vopop/render-server`: the reference remote renderer. Stateless (one request renders and
+ * returns the video), every job in its own ephemeral scope, and a signed deletion receipt with
+ * every answer (P5).
+ *
+ * @packageDocumentation
+ */
+export { createRenderServer } from './createRenderServer';
+export type { RenderServer, RenderServerEnv, RenderServerLogEvent, RenderServerOptions } from './createRenderServer';
+export { listenRenderServer } from './listenRenderServer';
+export type { ListeningRenderServer } from './listenRenderServer';
+export { createReceiptSigner } from './receiptSigner';
+export type { ReceiptSigner } from './receiptSigner';
+export { renderJob } from './renderJob';
+export type { RenderJobInput, RenderJobLimits, RenderJobOutcome } from './renderJob';
+export { Admission } from './admission';
+export { RateLimiter } from './rateLimiter';
