@@ -13,6 +13,8 @@ export { createNodePlatform } from './nodePlatform';
 export type { NodePlatform, NodePlatformOptions } from './nodePlatform';
 export { NodeTempStore } from './tempStore/nodeTempStore';
 export type { NodeTempStoreOptions } from './tempStore/nodeTempStore';
+export { checkOutputTarget, writeOutputFile } from './files/writeOutputFile';
+export type { OutputChunkWriter, OutputTarget, OutputTargetOptions } from './files/writeOutputFile';
 
 // Detection (exports below)
 export { createNodeFaceDetector } from './tfjs/createNodeFaceDetector';

@@ -10,7 +10,10 @@ import { InvalidArgumentError } from '../errors/invalidArgumentError';
 export interface FacePolicy {
   /**
    * What to do when the photo holds several faces: `'largest'` uses the face with the largest
-   * box and purges the others; `'reject'` throws {@link MultipleFacesError}. Default `'largest'`.
+   * box and purges the others; `'reject'` throws {@link MultipleFacesError}. Default `'largest'`:
+   * the app's own consent step decides whose face it is (a selfie app asks its user). Where
+   * consent is recorded for "the person in the photo" without seeing it, as the `vopop` CLI's
+   * `--consent` does, use `'reject'` (the CLI's default), so that nobody is picked out of a group.
    */
   readonly multiple?: 'largest' | 'reject';
   /** Smallest accepted distance between the eye centres, in photo pixels. Default 32. */

@@ -40,8 +40,9 @@ describe('planTemplateOutput and commitTemplateOutput', () => {
     await commitTemplateOutput(plan, webm, '{"manifest":1}\n');
     expect((await readdir(folder)).sort()).toEqual(['clip.webm', 'template.json']);
     expect(new Uint8Array(await readFile(path.join(folder, 'clip.webm')))).toEqual(webm);
-    // Built again from the same bytes: the identical copy is reused, not refused.
-    expect(await planTemplateOutput(webm, path.join(folder, 'template.json'), 'clip')).toMatchObject({ copy: false });
+    // Built again from the same bytes: the manifest needs `force`, the identical copy is reused.
+    await expect(planTemplateOutput(webm, path.join(folder, 'template.json'), 'clip')).rejects.toMatchObject({ reason: 'exists' });
+    expect(await planTemplateOutput(webm, path.join(folder, 'template.json'), 'clip', true)).toMatchObject({ copy: false });
   });
 
   it('a video already inside the folder under a usable name is used in place', async () => {
@@ -87,10 +88,10 @@ describe('planTemplateOutput and commitTemplateOutput', () => {
   it('when the manifest cannot be written, the copied video is removed and no partial file remains', async () => {
     const folder = path.join(temp, 'fail');
     await mkdir(folder);
-    // A folder where the manifest should go makes the final rename fail.
-    await mkdir(path.join(folder, 'template.json'));
     const plan = await planTemplateOutput(mp4, path.join(folder, 'template.json'), 'clip');
-    await expect(commitTemplateOutput(plan, mp4, '{}\n')).rejects.toBeInstanceOf(InvalidArgumentError);
+    // A folder appears where the manifest should go after the plan: the write refuses it.
+    await mkdir(path.join(folder, 'template.json'));
+    await expect(commitTemplateOutput(plan, mp4, '{}\n')).rejects.toMatchObject({ code: 'OUTPUT_WRITE', reason: 'not-a-file' });
     expect(await readdir(folder)).toEqual(['template.json']);
     expect(await readdir(path.join(folder, 'template.json'))).toEqual([]);
   });

@@ -14,6 +14,7 @@ export const exitCodes = {
   template: 6,
   render: 7,
   consent: 8,
+  output: 9,
   aborted: 130,
 } as const;
 
@@ -31,6 +32,7 @@ const familyOf: Readonly<Record<string, number>> = {
   ENCODER_UNAVAILABLE: exitCodes.render,
   RENDER_SERVICE: exitCodes.render,
   CONSENT_REQUIRED: exitCodes.consent,
+  OUTPUT_WRITE: exitCodes.output,
   ABORTED: exitCodes.aborted,
 };
 
@@ -49,5 +51,6 @@ export function describeError(error: unknown): { code: string; message: string }
 /** Exit-code table for `--help` texts. */
 export const exitCodeHelp = `Exit codes: 0 ok, 2 usage, 3 unreadable or too large photo, 4 face policy (no face, several,
 too small, turned away), 5 model integrity, 6 template, 7 render/encode, 8 consent missing,
+9 output file refused or not written (exists without --force, a link or device, disk full),
 130 aborted (Ctrl-C), 1 anything unexpected.
 `;

@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { ConsentRecord, Template } from '@vopop/core';
-import { assertConsent, generateVideo } from '@vopop/core';
+import { assertConsent, defaultTemplateId, generateVideo } from '@vopop/core';
+import { checkOutputTarget, writeOutputFile } from '../files/writeOutputFile';
 import { createNodePlatform } from '../nodePlatform';
 import { loadTemplateFile } from '../templates/loadTemplateFile';
 import type { CliCommand } from './cliIo';
@@ -18,8 +18,13 @@ photo, the landmarks and every frame from memory.
 Options:
   --consent                 confirm that the person in the photo agreed to this (required)
   --template <id|file>      a built-in template id (see \`vopop templates\`) or a manifest file
-  --multiple largest|reject what to do with several faces (default: largest)
-  -o, --output <file>       where to write the video (default: vopop-<template>.mp4 or .webm)
+  --multiple reject|largest what to do with several faces (default: reject, because --consent
+                            speaks for one person; largest uses the biggest face and drops the
+                            others: only for a photo where that person agreed)
+  -o, --output <file>       where to write the video (default: vopop-<template>.mp4 or .webm);
+                            checked before any work starts; written as a new file (mode 0600)
+                            that appears only when complete
+  --force                   replace an existing output file (never a link, folder or device)
   --backend wasm|cpu        tfjs backend (default: wasm, cpu fallback)
   --json                    print one JSON object (result or error) instead of text
   -h, --help                this text
@@ -42,6 +47,7 @@ export const generateCommand: CliCommand = async (args, io) => {
     template: { type: 'string' },
     multiple: { type: 'string' },
     output: { type: 'string', short: 'o' },
+    force: { type: 'boolean' },
     backend: { type: 'string' },
   });
   if ('exitCode' in line) return line.exitCode;
@@ -73,6 +79,13 @@ export const generateCommand: CliCommand = async (args, io) => {
       template = loaded.template;
       templateFolder = loaded.folder;
     }
+    // The output is checked before the photo is read, so a bad path costs nothing. The default
+    // name's container is known only after encoding: MP4 is checked now (H.264 is there
+    // wherever @napi-rs/webcodecs is), a WebM fallback again once it is known.
+    const force = values.force === true;
+    const templateId = typeof template === 'object' ? template.id : (template ?? defaultTemplateId);
+    const outputFor = (container: string) => values.output ?? `vopop-${templateId}.${container}`;
+    let target = await checkOutputTarget(outputFor('mp4'), { subject: 'video', force });
     // The Buffer itself, not a copy: the purge wipes exactly these bytes (a copy would leave the
     // original behind, unwiped, for the garbage collector).
     const photo = await readFile(positionals[0]!);
@@ -85,17 +98,20 @@ export const generateCommand: CliCommand = async (args, io) => {
         photo,
         consent,
         ...(template === undefined ? {} : { template }),
-        ...(values.multiple ? { facePolicy: { multiple: values.multiple as 'largest' | 'reject' } } : {}),
+        // Reject by default: consent is one person's, and a group photo holds others.
+        facePolicy: { multiple: (values.multiple ?? 'reject') as 'largest' | 'reject' },
         signal: controller.signal,
         onProgress: bar.update,
       },
       platform,
     );
     bar.done();
-    const output = values.output ?? `vopop-${result.templateId}.${result.container}`;
+    const output = outputFor(result.container);
     try {
-      mkdirSync(dirname(output), { recursive: true });
-      writeFileSync(output, result.video.value);
+      if (values.output === undefined && result.container !== 'mp4') {
+        target = await checkOutputTarget(output, { subject: 'video', force });
+      }
+      await writeOutputFile(target, result.video.value);
     } finally {
       result.video.purge();
     }

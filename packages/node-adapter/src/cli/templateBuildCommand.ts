@@ -12,7 +12,10 @@ later placed where the filmed face was. The video is copied next to the manifest
 already in that folder. Frames and landmarks are wiped from memory as soon as they are used.
 
 Options:
-  -o, --output <file>       where to write the manifest (required)
+  -o, --output <file>       where to write the manifest (required); checked before any work
+                            starts; files are written whole (mode 0600) or not at all
+  --force                   replace an existing manifest, or a different file under the
+                            background copy's name (never a link, folder or device)
   --id <slug>               template id (default: from the video's file name)
   --title <text>            human-readable name (default: the id)
   --licence <text>          licence of the video and template, e.g. CC-BY-4.0 (default: NOASSERTION)
@@ -46,6 +49,7 @@ function slugFrom(file: string): string {
 export const templateBuildCommand: CliCommand = async (args, io) => {
   const line = parseCommandLine(io, 'vopop template build', usage, args, {
     output: { type: 'string', short: 'o' },
+    force: { type: 'boolean' },
     id: { type: 'string' },
     title: { type: 'string' },
     licence: { type: 'string' },
@@ -74,6 +78,7 @@ export const templateBuildCommand: CliCommand = async (args, io) => {
   try {
     const result = await buildTemplateFromVideo(video, {
       output: values.output,
+      force: values.force === true,
       id,
       title: values.title ?? id,
       licence: values.licence ?? 'NOASSERTION',

@@ -51,6 +51,12 @@ export interface TemplateBuildProgress {
 export interface BuildTemplateOptions {
   /** Where to write the manifest (conventionally `template.json`); its folder is created. */
   readonly output: string;
+  /**
+   * Replace an existing manifest, or a different file under the background copy's name.
+   * Default false: an existing manifest is an `OutputWriteError` (`'exists'`) before any frame is
+   * decoded. A link, folder or device is never replaced.
+   */
+  readonly force?: boolean;
   /** The template's id, a slug (`a-z`, `0-9`, inner hyphens). Also names a copied video. */
   readonly id: string;
   /** Human-readable name, 1–80 characters. */
@@ -215,7 +221,9 @@ function requireOptions(options: BuildTemplateOptions): void {
  * video or cannot be decoded; `NoFaceError` when no frame holds a face, `FaceTrackGapError`
  * (code `NO_FACE`) when the face is missing for too long; `TemplateInvalidError` for a bad id,
  * title or licence, or a video that does not fit a template; `InvalidArgumentError` for bad
- * options, a missing file or a name clash in the output folder; `AbortedError`;
+ * options, a missing file or a name clash in the output folder; `OutputWriteError` for an
+ * output that exists (without `force`), is a link, folder or device, or cannot be written (checked
+ * before decoding; the write itself leaves no partial file); `AbortedError`;
  * `EncoderUnavailableError` without `@napi-rs/webcodecs`.
  *
  * @example
@@ -236,7 +244,7 @@ export async function buildTemplateFromVideo(
   }
   const { signal, onProgress } = options;
   if (signal?.aborted) throw new AbortedError(signal.reason);
-  const plan = await planTemplateOutput(video, options.output, options.id);
+  const plan = await planTemplateOutput(video, options.output, options.id, options.force === true);
   // The caller's own fields are checked now, not after a minute of tracking.
   parseTemplate(
     draftManifest(options, {

@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, open, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { lstat, open, realpath, rmdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { InvalidArgumentError, isSafeAssetPath, RenderFailedError } from '@vopop/core';
+import { InvalidArgumentError, isSafeAssetPath, OutputWriteError, RenderFailedError } from '@vopop/core';
+import type { OutputChunkWriter, OutputTarget } from '../files/writeOutputFile';
+import { checkOutputTarget, writeOutputFile } from '../files/writeOutputFile';
 
 /** Containers a template's `'video'` background may be in, by the extension the manifest uses. */
 export type TemplateVideoExtension = 'mp4' | 'mov' | 'webm';
@@ -58,21 +59,31 @@ export interface TemplateOutputPlan {
   readonly assetPath: string;
   /** Whether the video must be written (copied, or saved from bytes) into the folder. */
   readonly copy: boolean;
+  /** The manifest's target, checked (see `checkOutputTarget`). */
+  readonly manifestTarget: OutputTarget;
+  /** The copy's target, checked; present when `copy` is. */
+  readonly videoTarget?: OutputTarget;
 }
 
 /**
  * Decide where everything goes, before any frame is decoded, so that a clash is reported in a
  * second rather than after the whole video was tracked. Writes nothing.
  *
+ * The targets are checked as `checkOutputTarget` does: an existing manifest (or a different
+ * file under the copy's name) is replaced only with `force`, and a link, folder or device is
+ * never written.
+ *
  * @throws `RenderFailedError` (stage `'decode'`) when the input is not an MP4, MOV or WebM file;
  * `InvalidArgumentError` when it cannot be opened, or when a different file already has the
- * name the copy would take.
+ * name the copy would take (without `force`); `OutputWriteError` for a target that cannot be
+ * written.
  * @internal
  */
 export async function planTemplateOutput(
   video: Uint8Array | string,
   output: string,
   id: string,
+  force = false,
 ): Promise<TemplateOutputPlan> {
   const extension = sniffVideoContainer(await readHead(video));
   if (extension === undefined) {
@@ -93,7 +104,8 @@ export async function planTemplateOutput(
       isSafeAssetPath(relative) &&
       relative.endsWith(`.${extension}`)
     ) {
-      return { manifestPath, videoPath: source, assetPath: relative, copy: false };
+      const manifestTarget = await checkOutputTarget(manifestPath, { subject: manifestSubject, force });
+      return { manifestPath, videoPath: source, assetPath: relative, copy: false, manifestTarget };
     }
   }
   const assetPath = `${id}.${extension}`;
@@ -101,26 +113,26 @@ export async function planTemplateOutput(
   if (videoPath === manifestPath) {
     throw new InvalidArgumentError('The manifest would overwrite the background video; give the manifest a .json name.');
   }
-  if (await exists(videoPath)) {
-    if (!(await sameContent(video, videoPath))) {
+  const manifestTarget = await checkOutputTarget(manifestPath, { subject: manifestSubject, force });
+  // lstat, not stat: a link or a pipe under the copy's name is refused, never followed or opened.
+  const existing = await lstat(videoPath).catch(() => undefined);
+  if (existing !== undefined) {
+    if (existing.isSymbolicLink()) throw new OutputWriteError('symlink', videoSubject);
+    if (!existing.isFile()) throw new OutputWriteError('not-a-file', videoSubject);
+    if (await sameContent(video, videoPath)) return { manifestPath, videoPath, assetPath, copy: false, manifestTarget };
+    if (!force) {
       throw new InvalidArgumentError(
         `A different file named ${assetPath} is already in the output folder; the background video ` +
-          'would be copied there. Remove it, or choose another template id.',
+          'would be copied there. Remove it, choose another template id, or pass --force to replace it.',
       );
     }
-    return { manifestPath, videoPath, assetPath, copy: false };
   }
-  return { manifestPath, videoPath, assetPath, copy: true };
+  const videoTarget = await checkOutputTarget(videoPath, { subject: videoSubject, force });
+  return { manifestPath, videoPath, assetPath, copy: true, manifestTarget, videoTarget };
 }
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await stat(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const manifestSubject = 'template manifest';
+const videoSubject = 'background video';
 
 /** Byte-for-byte comparison, a chunk at a time so that memory stays flat for long videos. */
 async function sameContent(video: Uint8Array | string, file: string): Promise<boolean> {
@@ -163,27 +175,31 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-function temporaryName(final: string): string {
-  return path.join(path.dirname(final), `.${path.basename(final)}.${randomBytes(6).toString('hex')}.partial`);
-}
-
-/** Write through a temporary name in the same folder and rename, so no half file ever appears. */
-async function writeAtomically(final: string, write: (temporary: string) => Promise<void>): Promise<void> {
-  const temporary = temporaryName(final);
-  try {
-    await write(temporary);
-    await rename(temporary, final);
-  } catch (error) {
-    await unlink(temporary).catch(() => undefined);
-    throw error;
-  }
+/** Copies a file into the output a chunk at a time, so memory stays flat for a long video. */
+function copyOf(source: string): OutputChunkWriter {
+  return async (write) => {
+    const input = await open(source, 'r');
+    try {
+      const chunk = new Uint8Array(1 << 20);
+      for (;;) {
+        const { bytesRead } = await input.read(chunk, 0, chunk.byteLength, null);
+        if (bytesRead === 0) return;
+        await write(chunk.subarray(0, bytesRead));
+      }
+    } finally {
+      await input.close();
+    }
+  };
 }
 
 /**
- * Write the background video (when the plan says so) and then the manifest. Each lands under
- * its final name only when complete; when the manifest cannot be written, a video copied by
- * this call is removed again, so a failure leaves the folder as it was (bar a created folder).
+ * Write the background video (when the plan says so) and then the manifest, each with
+ * `writeOutputFile`: it lands under its final name only when complete (mode 0600), a failed
+ * write leaves no partial file, and a link, folder or device is never replaced. When the
+ * manifest cannot be written, a video copied by this call is removed again, so a failure leaves
+ * the folder as it was.
  *
+ * @throws `OutputWriteError`.
  * @internal
  */
 export async function commitTemplateOutput(
@@ -191,31 +207,17 @@ export async function commitTemplateOutput(
   video: Uint8Array | string,
   manifestJson: string,
 ): Promise<void> {
+  if (plan.copy && plan.videoTarget) {
+    await writeOutputFile(plan.videoTarget, video instanceof Uint8Array ? video : copyOf(video));
+  }
   try {
-    await mkdir(path.dirname(plan.manifestPath), { recursive: true });
+    await writeOutputFile(plan.manifestTarget, new TextEncoder().encode(manifestJson));
+  } catch (error) {
     if (plan.copy) {
-      await writeAtomically(plan.videoPath, (temporary) =>
-        video instanceof Uint8Array ? writeFile(temporary, video, { flag: 'wx' }) : copyFile(video, temporary),
-      );
+      await unlink(plan.videoPath).catch(() => undefined);
+      // Folders the copy's write created are empty again (a folder still in use stays).
+      for (const folder of [...(plan.videoTarget?.missingFolders ?? [])].reverse()) await rmdir(folder).catch(() => undefined);
     }
-  } catch (error) {
-    throw writeError('background video', error);
+    throw error;
   }
-  try {
-    await writeAtomically(plan.manifestPath, (temporary) => writeFile(temporary, manifestJson, { flag: 'wx' }));
-  } catch (error) {
-    if (plan.copy) await unlink(plan.videoPath).catch(() => undefined);
-    throw writeError('manifest', error);
-  }
-}
-
-function writeError(what: string, cause: unknown): InvalidArgumentError {
-  // Paths stay out of the message (they may name a person); the errno code says enough.
-  const code = (cause as NodeJS.ErrnoException | null)?.code ?? 'error';
-  const error = new InvalidArgumentError(
-    `The template's ${what} could not be written (${code}); check that the output path is a writable ` +
-      'folder with free space, and that no folder has the manifest\'s name.',
-  );
-  Object.defineProperty(error, 'cause', { value: cause, enumerable: false });
-  return error;
 }
