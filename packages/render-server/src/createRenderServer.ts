@@ -162,9 +162,10 @@ export function createRenderServer(options: RenderServerOptions): RenderServer {
   const retryAfter = Math.max(1, Math.ceil((options.maxWaitMs ?? 10_000) / 1000));
 
   const app = new OpenAPIHono<RenderServerEnv>({
-    defaultHook: (result) => {
+    defaultHook: (result, c) => {
       if (!result.success) {
         const issue = result.error.issues[0];
+        log({ event: 'refused', code: 'invalid_request', status: 400, client: c.get('client') });
         return problemResponse('invalid_request', `${issue?.path.join('.') || 'request'}: ${issue?.message ?? 'invalid'}`);
       }
       return undefined;

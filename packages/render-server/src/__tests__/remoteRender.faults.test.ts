@@ -170,7 +170,9 @@ async function runAgainst(url: string, timeoutMs: number, wipers?: WiperRegistry
 
 describe('remote rendering faults: each a typed error, with nothing left behind', () => {
   it.each(cases)('$name', async ({ handle, expected, timeoutMs, bodyWiped }) => {
-    const elsewhere = await startFaultServer((_r, _req, res) => res.end());
+    const elsewhere = await startFaultServer((_r, _req, res) => {
+      res.end();
+    });
     const times: number[] = [];
     const service = await startFaultServer((request, _req, res) => {
       times.push(Date.now());
