@@ -126,7 +126,8 @@ describe('selectFace', () => {
   it.each([
     ['yaw', { yaw: 40 }, { yaw: 40, pitch: 0, roll: 0 }],
     ['pitch', { pitch: -35 }, { yaw: 0, pitch: -35, roll: 0 }],
-    ['roll', { roll: 60 }, { yaw: 0, pitch: 0, roll: 60 }],
+    ['pitch under any roll', { pitch: 40, roll: 120 }, { yaw: 0, pitch: 40, roll: 120 }],
+    ['yaw upside down', { yaw: -45, roll: 180 }, { yaw: -45, pitch: 0, roll: 180 }],
   ])('throws PoseOutOfRangeError for %s beyond the limits, with the measured angles', (_, angles, expected) => {
     using scope = new EphemeralScope({ label: 'policy' });
     const turned = hold(scope, face(angles), 0);
@@ -136,9 +137,16 @@ describe('selectFace', () => {
     expect(pose.code).toBe('POSE_OUT_OF_RANGE');
     expect(pose.yaw).toBeCloseTo(expected.yaw, 0);
     expect(pose.pitch).toBeCloseTo(expected.pitch, 0);
-    expect(pose.roll).toBeCloseTo(expected.roll, 0);
-    expect(pose.limits).toEqual({ maxYawDeg: 30, maxPitchDeg: 30, maxRollDeg: 45 });
+    expect(pose).not.toHaveProperty('roll');
+    expect(pose.limits).toEqual({ maxYawDeg: 30, maxPitchDeg: 30 });
+    expect(pose.message).not.toMatch(/roll/);
     expect(turned.isLive).toBe(false);
+  });
+
+  it.each([45, 90, 135, 180, -90, -150])('accepts a frontal face rolled by %d° (alignment turns it upright)', (roll) => {
+    using scope = new EphemeralScope({ label: 'policy' });
+    const rolled = hold(scope, face({ roll }), 0);
+    expect(selectFace([rolled])).toBe(rolled);
   });
 
   it('accepts a pose inside custom limits and refuses it under tighter ones', () => {
@@ -156,7 +164,7 @@ describe('selectFace', () => {
       { minInterOcularPx: -1 },
       { maxYawDeg: 91 },
       { maxPitchDeg: Number.NaN },
-      { maxRollDeg: Infinity },
+      { maxRollDeg: 45 },
       { maxYaw: 10 },
     ]) {
       const f = hold(scope, face(), 0);
@@ -187,6 +195,6 @@ describe('selectFace', () => {
 describe('resolveFacePolicy', () => {
   it('fills in the defaults and keeps given values', () => {
     expect(resolveFacePolicy()).toEqual(defaultFacePolicy);
-    expect(resolveFacePolicy({ multiple: 'reject', maxRollDeg: 10 })).toEqual({ ...defaultFacePolicy, multiple: 'reject', maxRollDeg: 10 });
+    expect(resolveFacePolicy({ multiple: 'reject', maxPitchDeg: 10 })).toEqual({ ...defaultFacePolicy, multiple: 'reject', maxPitchDeg: 10 });
   });
 });

@@ -11,6 +11,8 @@ import type { DetectOptions, DetectionMode, FaceDetector, FaceDetectorOptions, L
 import type { FaceLandmarks } from './faceLandmarks';
 import { faceLandmarksWiper } from './faceLandmarks';
 import { installIntBatchMatMulFix } from './intBatchMatMulFix';
+import type { PhotoView } from './photoView';
+import { photoView, renderPhotoView, viewPointToPhoto, viewScale, viewSize } from './photoView';
 import { scrubFreedTensorMemory, zeroAndDisposeTensor } from './tensorScrub';
 import { readVerifiedGraph, verifiedGraphHandler } from './verifiedModelFiles';
 
@@ -25,12 +27,54 @@ const landmarkGraphs: Readonly<Record<LandmarkCount, string>> = {
 /** face-landmarks-detection drops a face whose presence score is below this. */
 const facePresenceThreshold = 0.5;
 const maxFacesLimit = 20;
+/**
+ * Default longest side of what the models see. The detector samples its input down to 128 px and
+ * the mesh samples a 192 px crop, so a bigger view only costs memory: every fixture photo (up to
+ * 1049 px) is seen whole and unscaled, exactly as before views existed.
+ */
+const defaultMaxInputSide = 1280;
+/** Below the mesh's own 192 px input a view would lose what the mesh can use. */
+const minInputSide = 192;
+const maxInputSideLimit = 4096;
+/**
+ * A face whose box is smaller than this in the scaled-down look is measured again on a
+ * full-resolution crop: the mesh crops 1.5 × the box to 192 px, so below 192 px it would be
+ * given fewer pixels than it can use. Measured on portrait.jpg scaled up to 4920×6144 (worst eye
+ * keypoint error against the known positions, in portrait.jpg pixels): with a 256 px look, 3.37
+ * without the second measurement and 1.78 with it; with the default 1280 px look the face is
+ * 250 px there and both give about 3 px (the known positions' own tolerance is 5 px).
+ */
+const refineBelowFacePx = 192;
+/** A refinement crop spans this many face sizes, so that the face fills it as in a portrait. */
+const refineCropFaces = 3;
+/** The turns tried, in order, when the upright look is not sure: 90°, 270°, then 180°. */
+const retryTurns: readonly PhotoView['turns'][] = [1, 3, 2];
+/**
+ * A box-detector score at or above which the upright look is taken without trying turned ones.
+ * Measured on the fixtures (wasm): upright faces score 0.87–0.96, the same faces turned 90°,
+ * 180° or 270° 0.52–0.79. Below it the turned looks are tried too and the best score wins: the
+ * box detector scores an upside-down face lower, while the mesh then fits it as an upright face
+ * with full confidence (wrongly), so the mesh's own score cannot decide.
+ */
+const confidentUprightScore = 0.85;
 /** Largest RGB scratch buffer a detector keeps between calls: 4096×3072 pixels (150 MB). */
 const scratchRetainLimit = 4096 * 3072 * 3;
 
 /** What the library's detector object exposes beyond its typed interface (duck-typed). */
 interface LandmarkModelLike {
   execute(inputs: unknown, outputs?: unknown): unknown;
+}
+
+/** The library's face-box detector (duck-typed): its detections carry a `score` array. */
+interface BoxDetectorLike {
+  detectFaces(image: unknown, flipHorizontal?: boolean): Promise<ReadonlyArray<{ readonly score?: readonly number[] }>>;
+}
+
+/** The result of one look at one view: faces in photo coordinates, and how sure the box detector was. */
+interface Look {
+  readonly faces: FaceLandmarks[];
+  /** The box detector's best score (0 when it found nothing). */
+  readonly detectionScore: number;
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
@@ -50,24 +94,36 @@ function scrubFaces(faces: readonly fld.Face[]): void {
   }
 }
 
-function toLandmarks(face: fld.Face, image: RgbaImage, score: number): FaceLandmarks {
+/** The library's face, found in `view`, as landmarks in the photo's own coordinates. */
+function toLandmarks(face: fld.Face, image: RgbaImage, view: PhotoView, score: number): FaceLandmarks {
   const count = face.keypoints.length;
   const points = new Float32Array(count * 3);
+  const mapped = new Float64Array(4);
+  const depthScale = viewScale(view);
   for (let i = 0; i < count; i++) {
     const point = face.keypoints[i]!;
-    points[i * 3] = point.x;
-    points[i * 3 + 1] = point.y;
-    points[i * 3 + 2] = point.z ?? 0;
+    viewPointToPhoto(view, point.x, point.y, mapped);
+    points[i * 3] = mapped[0]!;
+    points[i * 3 + 1] = mapped[1]!;
+    points[i * 3 + 2] = (point.z ?? 0) * depthScale;
   }
+  // A quarter turn maps an axis-aligned box onto one: map two corners, sort each axis.
   const { xMin, yMin, xMax, yMax } = face.box;
-  return {
-    imageWidth: image.width,
-    imageHeight: image.height,
-    pointCount: count,
-    points,
-    box: Float32Array.of(xMin, yMin, xMax, yMax),
-    score: Float32Array.of(score),
-  };
+  viewPointToPhoto(view, xMin, yMin, mapped);
+  viewPointToPhoto(view, xMax, yMax, mapped.subarray(2));
+  const box = Float32Array.of(
+    Math.min(mapped[0]!, mapped[2]!),
+    Math.min(mapped[1]!, mapped[3]!),
+    Math.max(mapped[0]!, mapped[2]!),
+    Math.max(mapped[1]!, mapped[3]!),
+  );
+  mapped.fill(0);
+  return { imageWidth: image.width, imageHeight: image.height, pointCount: count, points, box, score: Float32Array.of(score) };
+}
+
+function boxCentre(record: FaceLandmarks): [number, number] {
+  const [xMin = 0, yMin = 0, xMax = 0, yMax = 0] = record.box;
+  return [(xMin + xMax) / 2, (yMin + yMax) / 2];
 }
 
 function boxArea(record: FaceLandmarks): number {
@@ -100,22 +156,34 @@ class TfjsFaceDetector implements FaceDetector {
   readonly maxFaces: number;
   readonly mode: DetectionMode;
   readonly backend: string;
+  /** Longest side of what the models see (see {@link FaceDetectorOptions.maxInputSide}). */
+  readonly maxInputSide: number;
+  /** Whether a photo without an upright face is looked at turned (see the options). */
+  readonly anyOrientation: boolean;
   readonly #tf: Tf;
   readonly #model: fld.FaceLandmarksDetector;
   /** Face presence scores, in the order the landmark model ran during the current call. */
   #scores: number[] | undefined;
+  /** The box detector's scores during the current look. */
+  #detectionScores: number[] | undefined;
   #scratch: Float32Array | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #pending = 0;
   #disposed = false;
   #released = false;
 
-  constructor(tf: Tf, model: fld.FaceLandmarksDetector, landmarks: LandmarkCount, maxFaces: number, mode: DetectionMode) {
+  constructor(
+    tf: Tf,
+    model: fld.FaceLandmarksDetector,
+    settings: { landmarks: LandmarkCount; maxFaces: number; mode: DetectionMode; maxInputSide: number; anyOrientation: boolean },
+  ) {
     this.#tf = tf;
     this.#model = model;
-    this.landmarks = landmarks;
-    this.maxFaces = maxFaces;
-    this.mode = mode;
+    this.landmarks = settings.landmarks;
+    this.maxFaces = settings.maxFaces;
+    this.mode = settings.mode;
+    this.maxInputSide = settings.maxInputSide;
+    this.anyOrientation = settings.anyOrientation;
     this.backend = tf.getBackend();
     this.#captureScores();
   }
@@ -174,6 +242,16 @@ class TfjsFaceDetector implements FaceDetector {
       if (this.#scores && flag) this.#scores.push(flag.dataSync()[0] ?? Number.NaN);
       return result;
     };
+    // The box detector's score is what tells an upright face from a turned one (see
+    // confidentUprightScore); without it, turned looks are tried only when no face is found.
+    const boxDetector = (this.#model as unknown as { detector?: BoxDetectorLike }).detector;
+    if (!boxDetector || typeof boxDetector.detectFaces !== 'function') return;
+    const detectFaces = boxDetector.detectFaces.bind(boxDetector);
+    boxDetector.detectFaces = async (image, flipHorizontal) => {
+      const detections = await detectFaces(image, flipHorizontal);
+      for (const detection of detections) this.#detectionScores?.push(detection.score?.[0] ?? Number.NaN);
+      return detections;
+    };
   }
 
   async #detect(image: RgbaImage, scope: EphemeralScope, signal: AbortSignal | undefined): Promise<EphemeralHandle<FaceLandmarks>[]> {
@@ -181,13 +259,7 @@ class TfjsFaceDetector implements FaceDetector {
     throwIfAborted(signal);
     scope.throwIfClosed();
     const pixels = validatePixels(image);
-    const faces = await this.#estimate(pixels, image.width, image.height);
-    const scores = (this.#scores ?? []).filter((score) => score >= facePresenceThreshold);
-    this.#scores = undefined;
-    const records = faces.map((face, i) =>
-      toLandmarks(face, image, scores.length === faces.length ? scores[i]! : Number.NaN),
-    );
-    scrubFaces(faces);
+    const records = await this.#findFaces(pixels, image, signal);
     try {
       throwIfAborted(signal);
       records.sort((a, b) => boxArea(b) - boxArea(a));
@@ -204,26 +276,102 @@ class TfjsFaceDetector implements FaceDetector {
   }
 
   /**
-   * One inference, with everything it allocates accounted for: the input is an RGB copy of
-   * the pixels in a scratch buffer (zeroed afterwards), tensors freed meanwhile are zero-filled
-   * first, and a tfjs scope disposes whatever the library leaves behind when it throws.
+   * Look at the whole photo, scaled down to {@link TfjsFaceDetector.maxInputSide} when larger;
+   * when the box detector is not sure of an upright face (and in `'image'` mode), look again
+   * turned 90°, 270° and 180° and keep the look it is surest of (a sideways or upside-down photo
+   * that lost its EXIF orientation). When the look was scaled down, a face
+   * that came out small there is measured again on a crop of the full-resolution photo around
+   * it, so that the mesh gets as many pixels of it as it can use.
    */
-  async #estimate(pixels: Uint8Array, width: number, height: number): Promise<fld.Face[]> {
-    const tf = this.#tf;
-    const rgb = this.#rgbScratch(width * height * 3);
-    for (let src = 0, dst = 0; src < pixels.length; src += 4, dst += 3) {
-      rgb[dst] = pixels[src]!;
-      rgb[dst + 1] = pixels[src + 1]!;
-      rgb[dst + 2] = pixels[src + 2]!;
+  async #findFaces(pixels: Uint8Array, image: RgbaImage, signal: AbortSignal | undefined): Promise<FaceLandmarks[]> {
+    const whole = photoView(0, 0, image.width, image.height, this.maxInputSide);
+    let look = await this.#estimate(pixels, image, whole);
+    const looks = [look];
+    const refined: FaceLandmarks[] = [];
+    try {
+      let turns: PhotoView['turns'] = 0;
+      if (look.detectionScore < confidentUprightScore && this.anyOrientation && this.mode === 'image') {
+        for (const retry of retryTurns) {
+          throwIfAborted(signal);
+          const turned = await this.#estimate(pixels, image, { ...whole, turns: retry });
+          looks.push(turned);
+          if (turned.faces.length > 0 && turned.detectionScore > look.detectionScore) {
+            look = turned;
+            turns = retry;
+          }
+        }
+        for (const other of looks) if (other !== look) for (const face of other.faces) faceLandmarksWiper.wipe(face);
+      }
+      const scaled = whole.scaledWidth !== whole.width || whole.scaledHeight !== whole.height;
+      // Tracking mode keeps the library's face regions between frames: they must stay in one view.
+      if (!scaled || this.mode !== 'image') return look.faces;
+      const scale = viewScale(whole);
+      for (const face of look.faces) {
+        throwIfAborted(signal);
+        const [xMin = 0, yMin = 0, xMax = 0, yMax = 0] = face.box;
+        const sizeInView = Math.max(xMax - xMin, yMax - yMin) / scale;
+        refined.push(sizeInView < refineBelowFacePx ? await this.#refine(pixels, image, face, turns) : face);
+      }
+      return refined;
+    } catch (error) {
+      for (const record of [...looks.flatMap((l) => l.faces), ...refined]) faceLandmarksWiper.wipe(record);
+      throw error;
     }
+  }
+
+  /**
+   * Measure `face` again on a full-resolution crop around it (scaled down only if the crop is
+   * itself larger than the input size), turned as it was found. Returns the crop's face nearest
+   * to the first measurement, wiping the rest; keeps `face` if the crop finds none there.
+   */
+  async #refine(pixels: Uint8Array, image: RgbaImage, face: FaceLandmarks, turns: PhotoView['turns']): Promise<FaceLandmarks> {
+    const [xMin = 0, yMin = 0, xMax = 0, yMax = 0] = face.box;
+    const [cx, cy] = boxCentre(face);
+    const size = Math.max(1, xMax - xMin, yMax - yMin);
+    const half = (size * refineCropFaces) / 2;
+    const x0 = Math.min(image.width - 1, Math.max(0, Math.floor(cx - half)));
+    const y0 = Math.min(image.height - 1, Math.max(0, Math.floor(cy - half)));
+    const x1 = Math.max(x0 + 1, Math.min(image.width, Math.ceil(cx + half)));
+    const y1 = Math.max(y0 + 1, Math.min(image.height, Math.ceil(cy + half)));
+    const { faces: candidates } = await this.#estimate(pixels, image, photoView(x0, y0, x1 - x0, y1 - y0, this.maxInputSide, turns));
+    let best: FaceLandmarks | undefined;
+    let bestDistance = size / 2;
+    for (const candidate of candidates) {
+      const [x, y] = boxCentre(candidate);
+      const distance = Math.hypot(x - cx, y - cy);
+      if (distance <= bestDistance) {
+        best = candidate;
+        bestDistance = distance;
+      }
+    }
+    for (const candidate of candidates) if (candidate !== best) faceLandmarksWiper.wipe(candidate);
+    if (!best) return face;
+    faceLandmarksWiper.wipe(face);
+    return best;
+  }
+
+  /**
+   * One inference on one view of the photo, with everything it allocates accounted for: the
+   * input is the view's RGB values in a scratch buffer (zeroed afterwards), tensors freed
+   * meanwhile are zero-filled first, and a tfjs scope disposes whatever the library leaves
+   * behind when it throws. The faces come back in the photo's coordinates; the library's own
+   * result objects are overwritten.
+   */
+  async #estimate(pixels: Uint8Array, image: RgbaImage, view: PhotoView): Promise<Look> {
+    const tf = this.#tf;
+    const { width, height } = viewSize(view);
+    const rgb = this.#rgbScratch(width * height * 3);
     const unscrub = scrubFreedTensorMemory(tf, tf.backend());
     let input: tfc.Tensor3D | undefined;
+    let faces: fld.Face[];
     this.#scores = [];
+    this.#detectionScores = [];
     tf.engine().startScope('vopop.detect');
     try {
+      renderPhotoView(pixels, image.width, view, rgb);
       // float32, the type the library casts every input to.
       input = tf.tensor3d(rgb, [height, width, 3], 'float32');
-      return await this.#model.estimateFaces(input, {
+      faces = await this.#model.estimateFaces(input, {
         staticImageMode: this.mode === 'image',
         flipHorizontal: false,
       });
@@ -235,6 +383,17 @@ class TfjsFaceDetector implements FaceDetector {
       rgb.fill(0);
       if (this.mode === 'image') this.#model.reset();
     }
+    const scores = (this.#scores ?? []).filter((score) => score >= facePresenceThreshold);
+    const detectionScores = this.#detectionScores ?? [];
+    this.#scores = undefined;
+    this.#detectionScores = undefined;
+    const records = faces.map((face, i) =>
+      toLandmarks(face, image, view, scores.length === faces.length ? scores[i]! : Number.NaN),
+    );
+    scrubFaces(faces);
+    // Without the box detector's scores (library internals changed), any face counts as sure.
+    const best = detectionScores.length > 0 ? Math.max(...detectionScores) : records.length > 0 ? 1 : 0;
+    return { faces: records, detectionScore: records.length > 0 && Number.isFinite(best) ? best : 0 };
   }
 
   /**
@@ -271,6 +430,8 @@ export async function createFaceDetector(options: FaceDetectorOptions): Promise<
   const landmarks = options.landmarks ?? 468;
   const maxFaces = options.maxFaces ?? 4;
   const mode = options.mode ?? 'image';
+  const maxInputSide = options.maxInputSide ?? defaultMaxInputSide;
+  const anyOrientation = options.anyOrientation ?? true;
   if (landmarks !== 468 && landmarks !== 478) {
     throw new InvalidArgumentError('`landmarks` must be 468 or 478.');
   }
@@ -279,6 +440,12 @@ export async function createFaceDetector(options: FaceDetectorOptions): Promise<
   }
   if (mode !== 'image' && mode !== 'tracking') {
     throw new InvalidArgumentError("`mode` must be 'image' or 'tracking'.");
+  }
+  if (!Number.isInteger(maxInputSide) || maxInputSide < minInputSide || maxInputSide > maxInputSideLimit) {
+    throw new InvalidArgumentError(`\`maxInputSide\` must be an integer from ${minInputSide} to ${maxInputSideLimit}.`);
+  }
+  if (typeof anyOrientation !== 'boolean') {
+    throw new InvalidArgumentError('`anyOrientation` must be a boolean.');
   }
   if (!tf || typeof tf.engine !== 'function' || !models || typeof sha256 !== 'function') {
     throw new InvalidArgumentError('`tf`, `models` and `sha256` are required.');
@@ -304,5 +471,5 @@ export async function createFaceDetector(options: FaceDetectorOptions): Promise<
     model.dispose();
     throw new AbortedError(signal.reason);
   }
-  return new TfjsFaceDetector(tf, model, landmarks, maxFaces, mode);
+  return new TfjsFaceDetector(tf, model, { landmarks, maxFaces, mode, maxInputSide, anyOrientation });
 }

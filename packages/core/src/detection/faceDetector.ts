@@ -46,6 +46,25 @@ export interface FaceDetectorOptions {
   readonly maxFaces?: number;
   /** Default `'image'`. */
   readonly mode?: DetectionMode;
+  /**
+   * The longest side, in pixels, of what the models are given, 192…4096. Default 1280. A larger
+   * photo is first searched on a copy averaged down to this size; in `'image'` mode each face
+   * found there is then measured again on a crop of the full-resolution photo around it (itself
+   * averaged down only if larger than this), so the mesh sees a small face in a big photo at
+   * full detail while memory stays bounded by this size, not by the photo's (a float copy of a
+   * 40-megapixel photo would take 480 MB). Photos up to this size are used as they are.
+   */
+  readonly maxInputSide?: number;
+  /**
+   * In `'image'` mode, when the face detector is not sure of an upright face (none found, or a
+   * low box score), look again with the photo turned 90°, 270° and 180°, and keep the look it is
+   * surest of. The detector is trained on upright faces: it misses some sideways ones, and it
+   * finds an upside-down face with a lower score, after which the mesh fits it as if it were
+   * upright (eyes on the mouth). Landmarks are always returned in the photo's own orientation,
+   * so a rolled face is rolled in them and alignment turns it upright. Costs up to three more
+   * looks, only for photos without a clear upright face. Default `true`.
+   */
+  readonly anyOrientation?: boolean;
   /** Aborts model loading. */
   readonly signal?: AbortSignal;
 }

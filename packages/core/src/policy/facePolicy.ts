@@ -22,8 +22,8 @@ export interface FacePolicy {
   readonly maxYawDeg?: number;
   /** Largest accepted |pitch| in degrees (0…90). Default 30. */
   readonly maxPitchDeg?: number;
-  /** Largest accepted |roll| in degrees (0…180). Default 45. */
-  readonly maxRollDeg?: number;
+  // No roll limit: roll is rotation in the image plane, which alignment undoes exactly, so a
+  // tilted head or a sideways photo whose EXIF orientation was lost is turned upright instead.
 }
 
 /** A {@link FacePolicy} with every field filled in. @public */
@@ -39,8 +39,10 @@ export type ResolvedFacePolicy = Required<FacePolicy>;
  *   (cos 30° = 0.87) and hides part of itself, which a 2-D similarity onto a frontal template
  *   cannot undo; the mesh's own accuracy also drops. Real frontal fixtures measure within ±14°
  *   of pitch (the mesh reads a few degrees of bias, see {@link estimateHeadPose}).
- * - `maxRollDeg: 45`: roll is rotation in the image plane, which alignment removes exactly, so it
- *   only needs a bound against sideways or upside-down photos (whose EXIF orientation was lost).
+ * - no roll limit: roll is rotation in the image plane, which the alignment's similarity removes
+ *   exactly, and the detector also looks at a photo turned by 90°, 180° and 270° when it is not
+ *   sure of an upright face, so a tilted head or a sideways photo without its EXIF orientation
+ *   comes out upright.
  *
  * @public
  */
@@ -49,7 +51,6 @@ export const defaultFacePolicy: Readonly<ResolvedFacePolicy> = Object.freeze({
   minInterOcularPx: 32,
   maxYawDeg: 30,
   maxPitchDeg: 30,
-  maxRollDeg: 45,
 });
 
 const facePolicySchema = z.strictObject({
@@ -57,7 +58,6 @@ const facePolicySchema = z.strictObject({
   minInterOcularPx: z.number().min(0).max(100_000).default(defaultFacePolicy.minInterOcularPx),
   maxYawDeg: z.number().min(0).max(90).default(defaultFacePolicy.maxYawDeg),
   maxPitchDeg: z.number().min(0).max(90).default(defaultFacePolicy.maxPitchDeg),
-  maxRollDeg: z.number().min(0).max(180).default(defaultFacePolicy.maxRollDeg),
 });
 
 /**

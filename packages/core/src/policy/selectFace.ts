@@ -26,7 +26,7 @@ import { resolveFacePolicy } from './facePolicy';
  *
  * @throws {@link NoFaceError} for an empty list; {@link MultipleFacesError} (`count`) for several
  * faces under `'reject'`; {@link FaceTooSmallError} (`measured`, `minimum`);
- * {@link PoseOutOfRangeError} (`yaw`, `pitch`, `roll`, `limits`); {@link InvalidArgumentError}
+ * {@link PoseOutOfRangeError} (`yaw`, `pitch`, `limits`; roll is never refused); {@link InvalidArgumentError}
  * for a bad policy, a purged handle or a value that is not a 468/478-point mesh.
  * @public
  */
@@ -70,15 +70,11 @@ export function selectFace(
     }
 
     const pose = estimateHeadPose(landmarks);
-    if (
-      Math.abs(pose.yaw) > limits.maxYawDeg ||
-      Math.abs(pose.pitch) > limits.maxPitchDeg ||
-      Math.abs(pose.roll) > limits.maxRollDeg
-    ) {
-      throw new PoseOutOfRangeError(round1(pose.yaw), round1(pose.pitch), round1(pose.roll), {
+    // Roll is not limited: the alignment's similarity turns a rolled face upright.
+    if (Math.abs(pose.yaw) > limits.maxYawDeg || Math.abs(pose.pitch) > limits.maxPitchDeg) {
+      throw new PoseOutOfRangeError(round1(pose.yaw), round1(pose.pitch), {
         maxYawDeg: limits.maxYawDeg,
         maxPitchDeg: limits.maxPitchDeg,
-        maxRollDeg: limits.maxRollDeg,
       });
     }
   } catch (error) {

@@ -45,7 +45,7 @@ const consent = {
 } as const;
 
 /** Lenient enough for the synthetic face below, which is a flat canonical mesh. */
-const facePolicy = { minInterOcularPx: 1, maxYawDeg: 90, maxPitchDeg: 90, maxRollDeg: 180 };
+const facePolicy = { minInterOcularPx: 1, maxYawDeg: 90, maxPitchDeg: 90 };
 
 function syntheticFace(): FaceLandmarks {
   const count = canonicalDenseFace.length / 2;
