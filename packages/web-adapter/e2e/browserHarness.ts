@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, ConsoleMessage, Page, Worker as PlaywrightWorker } from 'playwright-core';
 import { chromium } from 'playwright-core';
-import { vopopCsp } from '../../../examples/web/vopopAssets';
+import { vopopCsp } from '@vopop/web-adapter/vite';
 import { exampleRoot } from './buildExample';
 import type { StaticServer } from './staticServer';
 import { startStaticServer } from './staticServer';

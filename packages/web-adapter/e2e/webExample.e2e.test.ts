@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { getBuiltInTemplate, parseTemplate, renderBackground } from '@vopop/core';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { vopopCsp } from '../../../examples/web/vopopAssets';
+import { vopopCsp } from '@vopop/web-adapter/vite';
 import type { ExampleSession } from './browserHarness';
 import {
   brokenTemplateUrl,
@@ -126,9 +126,9 @@ describe('examples/web in Chromium', () => {
     expect(await page.getAttribute('#receipt', 'data-failed')).toBe('0');
     expect(rows.filter((row) => row[4] === 'NOT ZERO')).toEqual([]);
 
-    if (fixture === 'astronaut.png') {
-      await page.screenshot({ path: path.join(repoRoot, 'docs', 'web-example.png'), fullPage: true });
-    }
+    // For a person reading a failed run; ignored by git. The README's picture is taken by
+    // `pnpm screenshots`, never as a side effect of a test, so the tests leave the tree clean.
+    await page.screenshot({ path: path.join(repoRoot, 'test-output', 'e2e', `web-example-${template}.png`), fullPage: true });
 
     // Leaving the page revokes the watched URL too.
     await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: false })));

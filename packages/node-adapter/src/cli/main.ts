@@ -9,12 +9,14 @@ import { detectCommand } from './detectCommand';
 import { generateCommand } from './generateCommand';
 import { templateCommand } from './templateBuildCommand';
 import { templatesCommand } from './templatesCommand';
+import { webAssetsCommand } from './webAssetsCommand';
 
 const commands: Readonly<Record<string, CliCommand>> = {
   detect: detectCommand,
   generate: generateCommand,
   template: templateCommand,
   templates: templatesCommand,
+  'web-assets': webAssetsCommand,
 };
 
 const usage = `Usage: vopop <command> [options]
@@ -25,6 +27,8 @@ Commands:
   templates          list the built-in templates
   template build <video> -o <template.json>
                      make a template from a real video (see vopop template build --help)
+  web-assets --out <dir>
+                     copy the models and tfjs wasm a web app serves, with SHA-256 list
 `;
 
 async function main(argv: readonly string[]): Promise<number> {
