@@ -175,6 +175,8 @@ beforeAll(async () => {
   tempDir = mkdtempSync(join(tmpdir(), 'vopop-p2-'));
   platform = await createNodePlatform({ tempDirectory: join(tempDir, 'store') });
   encoder = await createNodeVideoEncoder();
+  // The tensor read-back below knows the wasm backend's heap layout; the cpu fallback would need its own.
+  expect(platform.detector.backend).toBe('wasm');
 }, 120_000);
 afterAll(async () => {
   await platform?.[Symbol.asyncDispose]();
