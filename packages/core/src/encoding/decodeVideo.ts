@@ -6,6 +6,7 @@ import { EncoderUnavailableError } from '../errors/encoderUnavailableError';
 import { InvalidArgumentError } from '../errors/invalidArgumentError';
 import { RenderFailedError } from '../errors/renderFailedError';
 import { isVopopError } from '../errors/vopopError';
+import { quietMediaLogs } from './quietMediaLogs';
 import { rotateRgba } from './rotateRgba';
 import type { NativeMemoryReclaim } from './webCodecsVideoEncoder';
 
@@ -114,6 +115,7 @@ export async function decodeVideo(
   });
   const onAbort = (): void => input.dispose();
   signal?.addEventListener('abort', onAbort, { once: true });
+  const restoreLogs = quietMediaLogs();
   const buffers = new FrameBuffers();
   let index = 0;
   try {
@@ -166,6 +168,7 @@ export async function decodeVideo(
     signal?.removeEventListener('abort', onAbort);
     input.dispose();
     buffers.wipe();
+    restoreLogs();
   }
 }
 

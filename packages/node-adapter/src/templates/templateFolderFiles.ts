@@ -11,8 +11,9 @@ export function fileErrorCode(error: unknown): string {
 /**
  * The real path of `relativePath` in `folder` (itself a real path), which must be a regular file
  * inside it: `realpath` follows every symlink, so neither a symlinked file nor a symlinked
- * folder can lead out. Failures are `TemplateInvalidError`s at `field`, worded with `noun`
- * (`'the background image'`).
+ * folder can lead out; a file with more than one name (a hard link) is refused, as its other
+ * name may lie anywhere on the same disk. Failures are `TemplateInvalidError`s at `field`,
+ * worded with `noun` (`'the background image'`).
  */
 export async function resolveInFolder(folder: string, relativePath: string, field: string, noun: string): Promise<string> {
   let real: string;
@@ -25,7 +26,15 @@ export async function resolveInFolder(folder: string, relativePath: string, fiel
   if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) {
     throw TemplateInvalidError.at(field, `${noun} resolves outside the template folder (through a symbolic link); copy the file into the folder`);
   }
-  if (!(await lstat(real)).isFile()) throw TemplateInvalidError.at(field, `${noun} is not a regular file`);
+  const stats = await lstat(real);
+  if (!stats.isFile()) throw TemplateInvalidError.at(field, `${noun} is not a regular file`);
+  // realpath cannot see a hard link: it is the file's own name, so a link to a file elsewhere
+  // (another user's photo) would pass as inside. A second name is all there is to see of it;
+  // comparing devices or inodes with the folder's cannot (a hard link never crosses devices, and
+  // an inode does not say where its other names are). A file with more than one name is refused.
+  if (stats.nlink > 1) {
+    throw TemplateInvalidError.at(field, `${noun} is a hard link (the file has ${stats.nlink} names); copy the file into the folder instead`);
+  }
   return real;
 }
 
