@@ -10,13 +10,15 @@ import { VideoBackgroundFrames } from './videoBackgroundFrames';
 
 /**
  * Recorded template backgrounds, on any platform: a `video` background is decoded while the
- * face video renders, one frame per rendered frame; a `frames` background decodes image `i`
+ * face video renders, each rendered frame showing the video frame nearest in time (so a video
+ * at another frame rate keeps its speed); a `frames` background decodes image `i`
  * when frame `i` is drawn (a still once, for every frame). Either way memory stays flat however
  * long the template is. The platform supplies only file access ({@link TemplateAssets}) and an
  * {@link ImageDecoder}; the adapters' background sources are this class over their own files.
  *
  * Every frame must have the template's size. A missing, unreadable, corrupt or wrongly sized
- * asset, or a video with fewer frames than the template, is a `TemplateInvalidError` naming the
+ * asset (a file that is not a decodable video included), or a video shorter in time than the
+ * template, is a `TemplateInvalidError` naming the
  * manifest field (`background.path`, `background.frames[3]`, `frameCount`); an abort is an
  * `AbortedError`. Decoded images are purged as soon as they are copied into the frame.
  *

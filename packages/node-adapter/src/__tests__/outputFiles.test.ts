@@ -143,6 +143,10 @@ describe('vopop generate -o: refused before any work', () => {
     const { exit, error } = await generate(absentPhoto, '--consent', '-o', join(at, 'file', 'sub', 'out.mp4'));
     expect([exit, error?.code]).toEqual([exitCodes.output, 'OUTPUT_WRITE']);
     await expect(checkOutputTarget(join(at, 'file', 'out.mp4'), { subject: 'video' })).rejects.toMatchObject({ reason: 'no-folder' });
+    // A folder that does not exist yet passes, and the check leaves no folder behind.
+    await expect(checkOutputTarget(join(at, 'new', 'deeper', 'out.mp4'), { subject: 'video' })).resolves.toMatchObject({
+      missingFolders: [join(at, 'new'), join(at, 'new', 'deeper')],
+    });
     // Root may write anywhere; a read-only folder is refused only for other users.
     if (process.getuid?.() !== 0) {
       const locked = folder('locked');
