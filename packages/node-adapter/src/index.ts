@@ -13,6 +13,8 @@ export { createNodePlatform } from './nodePlatform';
 export type { NodePlatform, NodePlatformOptions } from './nodePlatform';
 export { NodeTempStore } from './tempStore/nodeTempStore';
 export type { NodeTempStoreOptions } from './tempStore/nodeTempStore';
+export { readPhotoFile } from './files/readPhotoFile';
+export type { ReadPhotoFileOptions } from './files/readPhotoFile';
 export { checkOutputTarget, writeOutputFile } from './files/writeOutputFile';
 export type { OutputChunkWriter, OutputTarget, OutputTargetOptions } from './files/writeOutputFile';
 

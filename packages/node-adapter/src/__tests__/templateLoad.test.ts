@@ -111,7 +111,7 @@ describe('loadTemplateFile', () => {
       [() => loadTemplateFile(big, { maxBytes: 1024 }), 'larger than 1024'],
       [() => loadTemplateFile(broken), 'not valid JSON'],
       [() => loadTemplateFile(deep), 'not valid JSON'],
-      [() => loadTemplateFile(path.join(folder, 'absent.json')), 'could not be opened'],
+      [() => loadTemplateFile(path.join(folder, 'absent.json')), 'does not exist'],
       [() => loadTemplateFile(path.join(folder, 'frames')), 'not a regular file'],
       [() => loadTemplateFile(latin1), 'not UTF-8'],
     ];

@@ -123,9 +123,11 @@ describe('decodeVideoFile', () => {
 
   it('refuses a missing file, garbage bytes and a missing callback with typed errors', async () => {
     const onFrame = (): void => undefined;
-    await expect(decodeVideoFile(`${temp.dir}/nope.mp4`, { onFrame })).rejects.toBeInstanceOf(
-      InvalidArgumentError,
-    );
+    await expect(decodeVideoFile(`${temp.dir}/nope.mp4`, { onFrame })).rejects.toMatchObject({
+      code: 'INPUT_FILE',
+      problem: 'missing',
+    });
+    await expect(decodeVideoFile(temp.dir, { onFrame })).rejects.toMatchObject({ code: 'INPUT_FILE', problem: 'not-a-file' });
     const garbage = new Uint8Array(4096).map((_, i) => (i * 7919) & 255);
     await expect(decodeVideoFile(garbage, { onFrame })).rejects.toBeInstanceOf(RenderFailedError);
     await expect(decodeVideoFile(files.avc.bytes, {} as never)).rejects.toBeInstanceOf(

@@ -22,5 +22,6 @@ export const processIo: CliIo = {
  * A command: parses its own arguments (after the subcommand name) and returns the exit code.
  * Exit codes: 0 ok; 2 usage; 3 input/photo errors; 4 face policy errors; 5 model/integrity;
  * 6 template errors; 7 render/encode errors; 8 consent/privacy; 1 anything unexpected.
+ * `signal` is the run's Ctrl-C (aborted by the first SIGINT); a command stops and purges on it.
  */
-export type CliCommand = (args: readonly string[], io: CliIo) => Promise<number>;
+export type CliCommand = (args: readonly string[], io: CliIo, signal?: AbortSignal) => Promise<number>;

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { EphemeralScope, estimateHeadPose, fivePointsFromMesh, selectFace } from '@vopop/core';
+import { AbortedError, EphemeralScope, estimateHeadPose, fivePointsFromMesh, selectFace } from '@vopop/core';
+import { readPhotoFile } from '../files/readPhotoFile';
 import { createNodeFaceDetector } from '../tfjs/createNodeFaceDetector';
 import { WasmImageDecoder } from '../wasmDecode/wasmImageDecoder';
 import type { CliCommand } from './cliIo';
@@ -28,7 +28,7 @@ const round = (value: number) => Math.round(value * 10) / 10;
  *
  * @public
  */
-export const detectCommand: CliCommand = async (args, io) => {
+export const detectCommand: CliCommand = async (args, io, signal = new AbortController().signal) => {
   const line = parseCommandLine(io, 'vopop detect', usage, args, {
     multiple: { type: 'string' },
     landmarks: { type: 'string' },
@@ -46,16 +46,20 @@ export const detectCommand: CliCommand = async (args, io) => {
   if (backend === 'invalid') return usageError('--backend must be wasm or cpu');
 
   try {
-    using scope = new EphemeralScope({ label: 'detect' });
-    const bytes = scope.hold(await readFile(positionals[0]!), { kind: 'photo-bytes', label: 'photo.bytes' });
+    // Ctrl-C purges the scope at once; each stage below also stops on the signal.
+    using scope = new EphemeralScope({ label: 'detect', signal });
+    // Bounded (no folder, device or FIFO; nothing over the decoder's byte limit) and abortable.
+    const bytes = scope.hold(await readPhotoFile(positionals[0]!, { signal }), { kind: 'photo-bytes', label: 'photo.bytes' });
     using detector = await createNodeFaceDetector({
       landmarks,
       ...backend,
+      signal,
     });
+    if (signal.aborted) throw new AbortedError(signal.reason);
     // The residue-free decoder, as in `vopop generate`: sharp leaves decoded pixels in freed
     // native memory (docs/decoding-privacy.md).
-    const image = await new WasmImageDecoder().decode(bytes.value, scope);
-    const face = selectFace(await detector.detect(image, scope), { multiple });
+    const image = await new WasmImageDecoder().decode(bytes.value, scope, { signal });
+    const face = selectFace(await detector.detect(image, scope, { signal }), { multiple });
     const { box, score } = face.value;
     const points = fivePointsFromMesh(face.value);
     const pose = estimateHeadPose(face.value);

@@ -15,6 +15,7 @@ export const exitCodes = {
   render: 7,
   consent: 8,
   output: 9,
+  tempStore: 10,
   aborted: 130,
 } as const;
 
@@ -22,6 +23,7 @@ const familyOf: Readonly<Record<string, number>> = {
   INVALID_ARGUMENT: exitCodes.usage,
   IMAGE_DECODE: exitCodes.input,
   IMAGE_TOO_LARGE: exitCodes.input,
+  INPUT_FILE: exitCodes.input,
   NO_FACE: exitCodes.face,
   MULTIPLE_FACES: exitCodes.face,
   FACE_TOO_SMALL: exitCodes.face,
@@ -33,6 +35,7 @@ const familyOf: Readonly<Record<string, number>> = {
   RENDER_SERVICE: exitCodes.render,
   CONSENT_REQUIRED: exitCodes.consent,
   OUTPUT_WRITE: exitCodes.output,
+  TEMP_STORE_UNSAFE: exitCodes.tempStore,
   ABORTED: exitCodes.aborted,
 };
 
@@ -44,13 +47,21 @@ export function exitCodeFor(error: unknown): number {
 /** The error as the one JSON object `--json` prints, or a line for humans. */
 export function describeError(error: unknown): { code: string; message: string } {
   if (isVopopError(error)) return { code: error.code, message: error.message };
+  // A system error's message quotes the path it was about, which may name a person: keep only
+  // the operation and the code.
+  const system = error as { syscall?: unknown; code?: unknown } | null;
+  if (error instanceof Error && typeof system?.syscall === 'string') {
+    return { code: 'UNEXPECTED', message: `a file operation failed (${system.syscall}: ${String(system.code ?? 'error')})` };
+  }
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'UNEXPECTED', message };
 }
 
 /** Exit-code table for `--help` texts. */
-export const exitCodeHelp = `Exit codes: 0 ok, 2 usage, 3 unreadable or too large photo, 4 face policy (no face, several,
-too small, turned away), 5 model integrity, 6 template, 7 render/encode, 8 consent missing,
+export const exitCodeHelp = `Exit codes: 0 ok, 2 usage, 3 photo or video missing, not a file, unreadable or too large,
+4 face policy (no face, several, too small, turned away), 5 model integrity, 6 template,
+7 render/encode, 8 consent missing,
 9 output file refused or not written (exists without --force, a link or device, disk full),
+10 temp directory not private (another user's, a link, or open to others),
 130 aborted (Ctrl-C), 1 anything unexpected.
 `;

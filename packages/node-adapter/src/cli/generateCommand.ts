@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import type { ConsentRecord, Template } from '@vopop/core';
 import { assertConsent, defaultTemplateId, generateVideo } from '@vopop/core';
 import { checkOutputTarget, writeOutputFile } from '../files/writeOutputFile';
+import { readPhotoFile } from '../files/readPhotoFile';
 import { createNodePlatform } from '../nodePlatform';
 import { loadTemplateFile } from '../templates/loadTemplateFile';
 import type { CliCommand } from './cliIo';
@@ -41,7 +40,7 @@ function formatBytes(bytes: number): string {
  *
  * @public
  */
-export const generateCommand: CliCommand = async (args, io) => {
+export const generateCommand: CliCommand = async (args, io, signal = new AbortController().signal) => {
   const line = parseCommandLine(io, 'vopop generate', usage, args, {
     consent: { type: 'boolean' },
     template: { type: 'string' },
@@ -65,17 +64,16 @@ export const generateCommand: CliCommand = async (args, io) => {
     ? { purpose: 'face-video', processing: 'on-device', noticeVersion: 'vopop-cli-1', grantedAt: new Date().toISOString() }
     : undefined;
 
-  const controller = new AbortController();
-  const onSigint = () => controller.abort(new Error('interrupted'));
-  process.once('SIGINT', onSigint);
   const bar = progressBar(io, io.isTTY && !json);
   try {
     // Consent first: no photo is read and no model is loaded without it (P8).
     assertConsent(consent, 'on-device');
     let template: string | Template | undefined = values.template;
     let templateFolder: string | undefined;
-    if (template !== undefined && (template.includes('/') || template.endsWith('.json')) && existsSync(template)) {
-      const loaded = await loadTemplateFile(template);
+    // A path (a slash, or .json) is a manifest file, whether or not it exists: a missing one is
+    // reported as such, not as an unknown built-in id.
+    if (template !== undefined && (/[\\/]/.test(template) || template.endsWith('.json'))) {
+      const loaded = await loadTemplateFile(template, { signal });
       template = loaded.template;
       templateFolder = loaded.folder;
     }
@@ -86,12 +84,16 @@ export const generateCommand: CliCommand = async (args, io) => {
     const templateId = typeof template === 'object' ? template.id : (template ?? defaultTemplateId);
     const outputFor = (container: string) => values.output ?? `vopop-${templateId}.${container}`;
     let target = await checkOutputTarget(outputFor('mp4'), { subject: 'video', force });
-    // The Buffer itself, not a copy: the purge wipes exactly these bytes (a copy would leave the
-    // original behind, unwiped, for the garbage collector).
-    const photo = await readFile(positionals[0]!);
+    // Bounded (no folder, device or FIFO; nothing over the decoder's byte limit) and abortable;
+    // the one copy of the bytes, so the purge wipes exactly what was read.
+    const photo = await readPhotoFile(positionals[0]!, { signal });
     await using platform = await createNodePlatform({
       ...('backend' in backend ? { detector: backend } : {}),
       ...(templateFolder ? { templateFolder } : {}),
+    }).catch((error: unknown) => {
+      // generateVideo has not taken the photo yet: wipe it here.
+      photo.fill(0);
+      throw error;
     });
     const result = await generateVideo(
       {
@@ -100,7 +102,7 @@ export const generateCommand: CliCommand = async (args, io) => {
         ...(template === undefined ? {} : { template }),
         // Reject by default: consent is one person's, and a group photo holds others.
         facePolicy: { multiple: (values.multiple ?? 'reject') as 'largest' | 'reject' },
-        signal: controller.signal,
+        signal,
         onProgress: bar.update,
       },
       platform,
@@ -144,7 +146,5 @@ export const generateCommand: CliCommand = async (args, io) => {
   } catch (error) {
     bar.done();
     return fail(error);
-  } finally {
-    process.removeListener('SIGINT', onSigint);
   }
 };

@@ -6,17 +6,17 @@
 import type { CliCommand } from './cliIo';
 import { processIo } from './cliIo';
 import { detectCommand } from './detectCommand';
+import { exitCodes } from './exitCodes';
 import { generateCommand } from './generateCommand';
+import { listenForInterrupt } from './interruptSignal';
 import { templateCommand } from './templateBuildCommand';
 import { templatesCommand } from './templatesCommand';
-import { webAssetsCommand } from './webAssetsCommand';
 
 const commands: Readonly<Record<string, CliCommand>> = {
   detect: detectCommand,
   generate: generateCommand,
   template: templateCommand,
   templates: templatesCommand,
-  'web-assets': webAssetsCommand,
 };
 
 const usage = `Usage: vopop <command> [options]
@@ -27,9 +27,11 @@ Commands:
   templates          list the built-in templates
   template build <video> -o <template.json>
                      make a template from a real video (see vopop template build --help)
-  web-assets --out <dir>
-                     copy the models and tfjs wasm a web app serves, with SHA-256 list
 `;
+
+// Before any command runs: a Ctrl-C at any point (even while consent or a template is checked)
+// aborts the run cleanly instead of killing it halfway.
+const interrupt = listenForInterrupt();
 
 async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -42,15 +44,18 @@ async function main(argv: readonly string[]): Promise<number> {
     processIo.stderr(`vopop: unknown command "${name.slice(0, 40)}"\n\n${usage}`);
     return 2;
   }
-  return command(rest, processIo);
+  return command(rest, processIo, interrupt.signal);
 }
 
 main(process.argv.slice(2)).then(
   (code) => {
-    process.exitCode = code;
+    // Interrupted and not finished: 130 whatever the error the abort surfaced as.
+    process.exitCode = interrupt.signal.aborted && code !== exitCodes.ok ? exitCodes.aborted : code;
+    interrupt.dispose();
   },
   (error: unknown) => {
     processIo.stderr(`vopop: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
-    process.exitCode = 1;
+    process.exitCode = interrupt.signal.aborted ? exitCodes.aborted : exitCodes.unexpected;
+    interrupt.dispose();
   },
 );

@@ -46,7 +46,7 @@ function slugFrom(file: string): string {
  *
  * @public
  */
-export const templateBuildCommand: CliCommand = async (args, io) => {
+export const templateBuildCommand: CliCommand = async (args, io, signal = new AbortController().signal) => {
   const line = parseCommandLine(io, 'vopop template build', usage, args, {
     output: { type: 'string', short: 'o' },
     force: { type: 'boolean' },
@@ -71,9 +71,6 @@ export const templateBuildCommand: CliCommand = async (args, io) => {
   const video = positionals[0]!;
   const id = values.id ?? slugFrom(video);
 
-  const controller = new AbortController();
-  const onSigint = () => controller.abort(new Error('interrupted'));
-  process.once('SIGINT', onSigint);
   let drawn = false;
   try {
     const result = await buildTemplateFromVideo(video, {
@@ -85,7 +82,7 @@ export const templateBuildCommand: CliCommand = async (args, io) => {
       ...(values.raw ? { smoothing: false as const } : {}),
       ...(maxGapSeconds === undefined ? {} : { maxGapSeconds }),
       ...backend,
-      signal: controller.signal,
+      signal,
       onProgress: ({ frames, facesFound, timestampSec }) => {
         if (json || !io.isTTY) return;
         io.stderr(`\rtracking  frame ${frames}  (${timestampSec.toFixed(1)} s, face in ${facesFound})`);
@@ -128,8 +125,6 @@ export const templateBuildCommand: CliCommand = async (args, io) => {
   } catch (error) {
     if (drawn) io.stderr('\r\u001b[2K');
     return failure(error);
-  } finally {
-    process.removeListener('SIGINT', onSigint);
   }
 };
 
@@ -144,9 +139,9 @@ Subcommands:
  *
  * @public
  */
-export const templateCommand: CliCommand = async (args, io) => {
+export const templateCommand: CliCommand = async (args, io, signal) => {
   const [sub, ...rest] = args;
-  if (sub === 'build') return templateBuildCommand(rest, io);
+  if (sub === 'build') return templateBuildCommand(rest, io, signal);
   if (sub === '--help' || sub === '-h') {
     io.stdout(groupUsage);
     return exitCodes.ok;

@@ -24,7 +24,7 @@ import {
 } from '@vopop/core';
 import { createNodeFaceDetector } from '../tfjs/createNodeFaceDetector';
 import type { NodeTfjsBackend } from '../tfjs/nodeTfjsBackend';
-import { decodeVideoFile } from '../video/decodeVideoFile';
+import { decodeVideoFile, openVideoFile } from '../video/decodeVideoFile';
 import { commitTemplateOutput, planTemplateOutput } from './templateOutput';
 
 /**
@@ -220,10 +220,12 @@ function requireOptions(options: BuildTemplateOptions): void {
  * @throws `RenderFailedError` (stage `'decode'`) for a file that is not an MP4, MOV or WebM
  * video or cannot be decoded; `NoFaceError` when no frame holds a face, `FaceTrackGapError`
  * (code `NO_FACE`) when the face is missing for too long; `TemplateInvalidError` for a bad id,
- * title or licence, or a video that does not fit a template; `InvalidArgumentError` for bad
- * options, a missing file or a name clash in the output folder; `OutputWriteError` for an
- * output that exists (without `force`), is a link, folder or device, or cannot be written (checked
- * before decoding; the write itself leaves no partial file); `AbortedError`;
+ * title or licence, or a video that does not fit a template; `InputFileError` for a video path
+ * that is missing, unreadable, not a regular file (a FIFO, a device, a folder) or over 1 GiB;
+ * `InvalidArgumentError` for bad options or a name clash in the output folder;
+ * `OutputWriteError` for an output that exists (without `force`), is a link, folder or
+ * device, or cannot be written (checked before decoding; the write itself leaves no partial
+ * file); `AbortedError`;
  * `EncoderUnavailableError` without `@napi-rs/webcodecs`.
  *
  * @example
@@ -244,6 +246,9 @@ export async function buildTemplateFromVideo(
   }
   const { signal, onProgress } = options;
   if (signal?.aborted) throw new AbortedError(signal.reason);
+  // Before anything opens the video by name: a FIFO, a device, a folder or a file over 1 GiB is
+  // refused here, unread, instead of blocking or streaming without end.
+  if (typeof video === 'string') await (await openVideoFile(video)).handle.close();
   const plan = await planTemplateOutput(video, options.output, options.id, options.force === true);
   // The caller's own fields are checked now, not after a minute of tracking.
   parseTemplate(

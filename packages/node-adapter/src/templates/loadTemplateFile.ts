@@ -20,6 +20,8 @@ export interface LoadTemplateOptions {
    * folder. Default `true`; turn off only to validate a manifest whose assets are not there yet.
    */
   readonly checkAssets?: boolean;
+  /** Stops reading the manifest (between chunks); the error is then an `AbortedError`. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -87,7 +89,7 @@ export async function loadTemplateFile(file: string, options: LoadTemplateOption
   if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) {
     throw new InvalidArgumentError('maxBytes must be a positive integer number of bytes.');
   }
-  const bytes = await readCappedFile(file, { maxBytes, field: '(file)', noun: 'template file' });
+  const bytes = await readCappedFile(file, { maxBytes, field: '(file)', noun: 'template file', signal: options.signal });
   const template = parseTemplateFile(bytes);
   let folder: string;
   try {

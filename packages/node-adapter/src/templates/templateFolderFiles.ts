@@ -1,6 +1,7 @@
-import { lstat, open, realpath } from 'node:fs/promises';
+import { lstat, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { AbortedError, TemplateInvalidError } from '@vopop/core';
+import { InputFileError, TemplateInvalidError } from '@vopop/core';
+import { readBoundedFile } from '../files/readBoundedFile';
 
 /** The errno-style code of a file-system error (`ENOENT`), or a neutral word. */
 export function fileErrorCode(error: unknown): string {
@@ -38,54 +39,38 @@ export async function resolveInFolder(folder: string, relativePath: string, fiel
   return real;
 }
 
+/** A template file's read failure, worded for its author with `noun` (`'template file'`). */
+function templateReadMessage(error: InputFileError, noun: string, maxBytes: number): string {
+  switch (error.problem) {
+    case 'missing':
+      return `${noun} does not exist`;
+    case 'not-a-file':
+      return `${noun} is not a regular file`;
+    case 'not-permitted':
+      return `${noun} cannot be read (permission denied)`;
+    case 'too-large':
+      return `${noun} is larger than ${maxBytes} bytes`;
+    case 'unreadable':
+      return `${noun} could not be read (${error.details.systemCode ?? 'unknown error'})`;
+  }
+}
+
 /**
- * The whole of `file`, refused unless it is a regular file of at most `maxBytes`. Type and size
- * come from the opened descriptor, not the name, so a file swapped in after
- * {@link resolveInFolder} cannot slip past; it is read in chunks and given up as soon as it
- * passes the cap (it may have grown since `fstat`). Failures are `TemplateInvalidError`s at
- * `field`, worded with `noun`; an abort is an `AbortedError`. The file is closed on every path.
+ * The whole of `file`, refused unless it is a regular file of at most `maxBytes`: the
+ * template-side face of {@link readBoundedFile} (type and size from the opened descriptor, so a
+ * file swapped in after {@link resolveInFolder} cannot slip past; read in chunks, given up as
+ * soon as it passes the cap). Failures are `TemplateInvalidError`s at `field`, worded with
+ * `noun`; an abort is an `AbortedError`. The file is closed on every path.
  */
 export async function readCappedFile(
   file: string,
   options: { readonly maxBytes: number; readonly field: string; readonly noun: string; readonly signal?: AbortSignal | undefined },
 ): Promise<Uint8Array> {
   const { maxBytes, field, noun, signal } = options;
-  if (signal?.aborted) throw new AbortedError(signal.reason);
-  const tooLarge = () => TemplateInvalidError.at(field, `${noun} is larger than ${maxBytes} bytes`);
-  let handle;
   try {
-    handle = await open(file, 'r');
+    return await readBoundedFile(file, { subject: 'template', maxBytes, signal });
   } catch (error) {
-    throw TemplateInvalidError.at(field, `${noun} could not be opened (${fileErrorCode(error)})`, error);
-  }
-  try {
-    const stats = await handle.stat();
-    if (!stats.isFile()) throw TemplateInvalidError.at(field, `${noun} is not a regular file`);
-    if (stats.size > maxBytes) throw tooLarge();
-    const chunks: Uint8Array[] = [];
-    let length = 0;
-    for (;;) {
-      if (signal?.aborted) throw new AbortedError(signal.reason);
-      // Sized from fstat (+1 to notice growth), so a file that did not change is read in one go.
-      const chunk = new Uint8Array(Math.min(Math.max(stats.size + 1 - length, 64 * 1024), maxBytes + 1 - length));
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
-      if (bytesRead === 0) break;
-      chunks.push(chunk.subarray(0, bytesRead));
-      length += bytesRead;
-      if (length > maxBytes) throw tooLarge();
-    }
-    if (chunks.length === 1) return chunks[0]!;
-    const bytes = new Uint8Array(length);
-    let offset = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, offset);
-      offset += chunk.length;
-    }
-    return bytes;
-  } catch (error) {
-    if (error instanceof TemplateInvalidError || error instanceof AbortedError) throw error;
-    throw TemplateInvalidError.at(field, `${noun} could not be read (${fileErrorCode(error)})`, error);
-  } finally {
-    await handle.close();
+    if (error instanceof InputFileError) throw TemplateInvalidError.at(field, templateReadMessage(error, noun, maxBytes));
+    throw error;
   }
 }

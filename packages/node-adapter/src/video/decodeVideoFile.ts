@@ -1,4 +1,3 @@
-import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import type {
   DecodeVideoOptions,
@@ -7,6 +6,7 @@ import type {
   VideoFrameCallback,
 } from '@vopop/core';
 import { AbortedError, InvalidArgumentError, RenderFailedError, decodeVideo } from '@vopop/core';
+import { openRegularFile } from '../files/readBoundedFile';
 import { holdEventLoop } from '../webcodecs/holdEventLoop';
 import { installWebCodecs } from '../webcodecs/installWebCodecs';
 import { nodeNativeMemoryReclaim } from '../webcodecs/reclaimNativeMemory';
@@ -31,7 +31,8 @@ export interface DecodeVideoFileHandlers {
  * video is. Uses the WebCodecs stack from `@napi-rs/webcodecs` (installed on first use) through
  * core's {@link decodeVideo}; the template builder runs the face detector on these frames.
  *
- * Throws `InvalidArgumentError` for a missing file or a bad argument, `RenderFailedError`
+ * Throws `InputFileError` for a missing, unreadable or non-regular file (a FIFO, a device, a
+ * folder) or one over 1 GiB, `InvalidArgumentError` for a bad argument, `RenderFailedError`
  * (stage `'decode'`) for a file without a decodable video track, `AbortedError` on abort, and
  * `EncoderUnavailableError` when `@napi-rs/webcodecs` is not installed. The file is closed on
  * every path.
@@ -73,23 +74,34 @@ async function decodeFrom(
 ): Promise<DecodedVideoInfo> {
   if (input instanceof Uint8Array) return decodeVideo(input, onFrame, options);
 
-  let file: FileHandle;
+  const { handle: file, size } = await openVideoFile(input);
   try {
-    file = await open(input, 'r');
-  } catch (error) {
-    // The path is the caller's and may name a person; it stays out of the message.
-    throw new InvalidArgumentError(
-      `The video file could not be opened (${(error as NodeJS.ErrnoException).code ?? 'error'}); ` +
-        'check that the path exists and is readable.',
-    );
-  }
-  try {
-    const { size } = await file.stat();
     if (size === 0) throw new RenderFailedError('decode', undefined, { detail: 'empty file' });
     return await decodeVideo(fileByteSource(file, size), onFrame, options);
   } finally {
     await file.close();
   }
+}
+
+/**
+ * Largest video file read: 1 GiB. A template is at most 60 s long, and 60 s at 1080p takes a
+ * few hundred MB even at the bitrates cameras record; anything bigger is refused unread.
+ *
+ * @internal
+ */
+export const maxVideoFileBytes = 1 << 30;
+
+/**
+ * Open a video file by path: a regular file of at most {@link maxVideoFileBytes}, judged on the
+ * open descriptor. Opened non-blocking, so a FIFO, a device or a folder is refused rather than
+ * waited on. The caller closes the handle.
+ *
+ * @throws `InputFileError` (missing, not a regular file, not permitted, too large, unreadable);
+ * its message never names the path, which may name a person.
+ * @internal
+ */
+export function openVideoFile(path: string): Promise<{ readonly handle: FileHandle; readonly size: number }> {
+  return openRegularFile(path, { subject: 'video', maxBytes: maxVideoFileBytes });
 }
 
 /** Random access to an open file for the demuxer. */
