@@ -120,6 +120,7 @@ function problemResponse(code: ProblemCode, detail?: string, retryAfterSeconds?:
       ...problemHeaders,
       ...(retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) }),
       ...(receipt === undefined ? {} : { [receiptHeader.toLowerCase()]: receipt }),
+      ...(code === 'unauthorized' ? { 'www-authenticate': 'Bearer' } : {}),
     },
   });
 }
