@@ -94,17 +94,18 @@ function platformWith(faces?: FakeFace[]): FakePlatform {
 /** One generation on `platform`, recording every handle held, every progress report and receipt. */
 async function generate(
   platform: FakePlatform = platformWith(),
-  extra: Partial<GenerateVideoOptions> & { onReceipt?: (held: Held[]) => void } = {},
+  extra: Partial<GenerateVideoOptions> & { onReceipt?: (held: Held[]) => void; onStart?: (outcome: Outcome) => void } = {},
 ): Promise<Outcome> {
   const photo = photoFile.slice();
   const outcome: Outcome = { platform, photo, held: [], progress: [], receipts: [] };
+  extra.onStart?.(outcome);
   const hold = EphemeralScope.prototype.hold;
   const spy = vi.spyOn(EphemeralScope.prototype, 'hold').mockImplementation(function (this: EphemeralScope, value, options) {
     const handle = hold.call(this, value, options);
     outcome.held.push({ kind: options.kind, label: options.label, value, handle });
     return handle;
   });
-  const { onReceipt, ...options } = extra;
+  const { onReceipt, onStart: _, ...options } = extra;
   try {
     outcome.result = await generateVideo(
       {
@@ -431,6 +432,27 @@ describe('cancellation at every stage', () => {
     ['video', videoTemplate],
     ['frames', framesTemplate],
   ] as const;
+
+  it('an abort purges at once, while a port is still working, not when the port returns', async () => {
+    const controller = new AbortController();
+    const platform = platformWith();
+    let running: Outcome | undefined;
+    const leftAtAbort: string[] = [];
+    const push = platform.log.push.bind(platform.log);
+    platform.log.push = (...entries: string[]) => {
+      if (entries[0] === 'encoder.frame 1') {
+        controller.abort();
+        // Synchronously after abort(): the encoder has not even started on this frame.
+        for (const h of running!.held) if (h.handle.isLive || stillHolds(h.value)) leftAtAbort.push(h.label);
+        if (!isAllZero(running!.photo)) leftAtAbort.push('photo bytes');
+      }
+      return push(...entries);
+    };
+    const outcome = await generate(platform, { signal: controller.signal, onStart: (o) => (running = o) });
+    expect(outcome.error).toBeInstanceOf(AbortedError);
+    expect(outcome.held.length).toBeGreaterThan(5);
+    expect(leftAtAbort).toEqual([]);
+  });
 
   it.each(templates)('an abort at each port call and each progress report (%s background): AbortedError, nothing left', async (_, manifest) => {
     const reference = await generate(platformWith(), { template: manifest });
