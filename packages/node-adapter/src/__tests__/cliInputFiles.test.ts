@@ -6,7 +6,7 @@
  * (`jane_doe_passport.jpg` names a person). Then Ctrl-C, typed into a real terminal (a pty from
  * `script`) running the built `dist/cli.js`: exit 130, no output file, no temp directory left.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -28,7 +28,8 @@ import type { CliCommand, CliIo } from '../cli/cliIo';
 import { detectCommand } from '../cli/detectCommand';
 import { exitCodes } from '../cli/exitCodes';
 import { generateCommand } from '../cli/generateCommand';
-import { templateBuildCommand } from '../cli/templateBuildCommand';
+import { templateBuildCommand, templateCommand } from '../cli/templateBuildCommand';
+import { templatesCommand } from '../cli/templatesCommand';
 import { facesDir as faces } from '../../../../fixtures/faces/facesDir';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -139,6 +140,19 @@ describe('vopop generate and detect refuse a bad photo with a typed error, witho
   });
 });
 
+describe('a misplaced argument that may be a file name is not repeated', () => {
+  it('templates and template: a file name is left out, a typo of a word is quoted', async () => {
+    const misplaced = captureIo();
+    expect(await templatesCommand(['jane_doe_passport.jpg'], misplaced)).toBe(exitCodes.usage);
+    expect(await templateCommand(['jane_doe_dance.mp4'], misplaced)).toBe(exitCodes.usage);
+    expect(misplaced.err).toContain('not repeated');
+    expect(misplaced.err).not.toContain('jane_doe');
+    const typo = captureIo();
+    expect(await templatesCommand(['--yaml'], typo)).toBe(exitCodes.usage);
+    expect(typo.err).toContain('"--yaml"');
+  });
+});
+
 /** Newest modification time under `dir`, to tell whether dist/ is older than the sources. */
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -202,6 +216,14 @@ describe('Ctrl-C in the built CLI (dist/cli.js, in a terminal)', () => {
       expect(result.output).not.toContain('jane_doe');
     }, 120_000);
   }
+
+  it('vopop <file name> (no command) does not repeat the name; a mistyped command is quoted', () => {
+    const misplaced = spawnSync(process.execPath, [cli, 'jane_doe_passport.jpg'], { encoding: 'utf8' });
+    expect(misplaced.status).toBe(exitCodes.usage);
+    expect(misplaced.stdout + misplaced.stderr).not.toContain('jane_doe');
+    const typo = spawnSync(process.execPath, [cli, 'genrate'], { encoding: 'utf8' });
+    expect(typo.stderr).toContain('unknown command "genrate"');
+  });
 
   it('a FIFO photo nobody writes to is refused at once instead of ignoring Ctrl-C (exit 3)', async () => {
     const child = spawn(process.execPath, [cli, 'detect', photos.FIFO.path, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });

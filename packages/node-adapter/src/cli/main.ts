@@ -6,9 +6,10 @@
 import type { CliCommand } from './cliIo';
 import { processIo } from './cliIo';
 import { detectCommand } from './detectCommand';
-import { exitCodes } from './exitCodes';
+import { describeError, exitCodes } from './exitCodes';
 import { generateCommand } from './generateCommand';
 import { listenForInterrupt } from './interruptSignal';
+import { quoteArgument } from './quoteArgument';
 import { templateCommand } from './templateBuildCommand';
 import { templatesCommand } from './templatesCommand';
 
@@ -41,7 +42,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const command = commands[name];
   if (!command) {
-    processIo.stderr(`vopop: unknown command "${name.slice(0, 40)}"\n\n${usage}`);
+    processIo.stderr(`vopop: unknown command ${quoteArgument(name)}\n\n${usage}`);
     return 2;
   }
   return command(rest, processIo, interrupt.signal);
@@ -54,7 +55,8 @@ main(process.argv.slice(2)).then(
     interrupt.dispose();
   },
   (error: unknown) => {
-    processIo.stderr(`vopop: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    // Only what describeError keeps: a system error's own message would quote a path.
+    processIo.stderr(`vopop: ${describeError(error).message}\n`);
     process.exitCode = interrupt.signal.aborted ? exitCodes.aborted : exitCodes.unexpected;
     interrupt.dispose();
   },

@@ -3,6 +3,7 @@ import { buildTemplateFromVideo } from '../templateBuild/buildTemplateFromVideo'
 import type { CliCommand } from './cliIo';
 import { backendOption, parseCommandLine } from './parseCommandLine';
 import { exitCodeHelp, exitCodes } from './exitCodes';
+import { quoteArgument } from './quoteArgument';
 
 const usage = `Usage: vopop template build <video> -o <template.json> [options]
 
@@ -146,6 +147,6 @@ export const templateCommand: CliCommand = async (args, io, signal) => {
     io.stdout(groupUsage);
     return exitCodes.ok;
   }
-  io.stderr(`${sub === undefined ? '' : `vopop template: unknown subcommand "${sub.slice(0, 40)}"\n\n`}${groupUsage}`);
+  io.stderr(`${sub === undefined ? '' : `vopop template: unknown subcommand ${quoteArgument(sub)}\n\n`}${groupUsage}`);
   return exitCodes.usage;
 };

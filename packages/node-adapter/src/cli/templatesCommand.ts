@@ -1,5 +1,6 @@
 import { builtInTemplates, defaultTemplateId } from '@vopop/core';
 import type { CliCommand } from './cliIo';
+import { quoteArgument } from './quoteArgument';
 
 const usage = [
   'Usage: vopop templates [--json]',
@@ -70,7 +71,7 @@ export const templatesCommand: CliCommand = async (args, io) => {
       io.stdout(usage);
       return 0;
     } else {
-      io.stderr(`vopop templates: unknown argument "${arg.slice(0, 40)}"\n\n${usage}`);
+      io.stderr(`vopop templates: unknown argument ${quoteArgument(arg)}\n\n${usage}`);
       return 2;
     }
   }
