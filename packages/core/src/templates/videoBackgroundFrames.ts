@@ -19,6 +19,11 @@ interface FrameRequest {
 const field = 'background.path';
 // Timestamps are floats; a frame exactly between two rendered times goes to the earlier one.
 const epsilon = 1e-6;
+// The template builder rounds a video's mean rate to whole frames per second (29.97 → 30) and
+// tracks the face frame by frame, so a video within half a frame per second of the template's
+// rate is played frame for frame: timing by timestamps would slip the background against the
+// face track by a frame every half minute or so.
+const roundingTolerance = 0.5;
 
 /** A failure to read the asset itself is the template's fault, reported at its manifest field. */
 function assetError(error: unknown): unknown {
@@ -39,7 +44,9 @@ function assetError(error: unknown): unknown {
  * The platform's decoder pushes frames and the renderer pulls them. Rendered frame `i` shows
  * the video frame whose timestamp is nearest `i / template.fps` (from the video's first frame),
  * so a video at another frame rate plays at its own speed: frames are repeated or skipped,
- * never slowed down or sped up. To know which frame is nearest, the latest decoded frame is
+ * never slowed down or sped up. A video within half a frame per second of the template's rate
+ * (what `template build` writes: 29.97 fps as 30) is played frame for frame instead, since the
+ * template's face track follows its frames. To know which frame is nearest, the latest decoded frame is
  * held (one copy, the template's size) until the next one arrives; each decoded frame waits in
  * the decoder's callback until the renderer has taken every frame it is nearest to, so memory
  * stays flat however long the video is. Disposing stops the decoder and waits for it, so no
@@ -61,6 +68,8 @@ export class VideoBackgroundFrames implements BackgroundFrames {
   /** The video's end (seconds from its first frame), once the decoder finished. */
   #end: number | undefined;
   #decodedFrames = 0;
+  /** Frame for frame (the rates agree up to rounding) rather than by timestamp; set at frame 1. */
+  #byIndex: boolean | undefined;
   #wakeDecoder: (() => void) | undefined;
   #finished = false;
   #failure: unknown;
@@ -88,7 +97,11 @@ export class VideoBackgroundFrames implements BackgroundFrames {
         throw TemplateInvalidError.at(field, `the video is ${frameWidth}×${frameHeight}, the template ${width}×${height}`);
       }
       first ??= timestampSec;
-      const time = timestampSec - first;
+      if (this.#byIndex === undefined && this.#decodedFrames === 1) {
+        const gap = timestampSec - first;
+        this.#byIndex = gap > 0 && Math.abs(1 / gap - this.#fps) <= roundingTolerance;
+      }
+      const time = this.#byIndex ? this.#decodedFrames / this.#fps : timestampSec - first;
       const held = this.#held;
       if (held !== undefined) {
         // Every rendered frame up to halfway between the held frame and this one is the held one.
@@ -117,7 +130,8 @@ export class VideoBackgroundFrames implements BackgroundFrames {
       .then(
         (info) => {
           this.#finished = true;
-          this.#end = info.durationSec;
+          // One frame alone cannot tell its rate; it lasts one template frame.
+          this.#end = (this.#byIndex ?? true) ? this.#decodedFrames / this.#fps : info.durationSec;
           for (const request of this.#requests.splice(0)) this.#serveAfterEnd(request);
         },
         (error: unknown) => {

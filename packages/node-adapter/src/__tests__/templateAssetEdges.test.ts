@@ -152,6 +152,13 @@ describe('a background video at another frame rate', () => {
     expect(await render(folder)).toEqual([0, 0, 1, 1, 2, 2]);
   }, 120_000);
 
+  it('a rate the template builder rounded (10.4 fps under 10) is frame for frame, as its face track is', async () => {
+    // By timestamp, rendered frame 13 would show video frame 14, and the 30th rendered frame
+    // (2.9 s) would fall after the video's end (2.885 s).
+    const folder = templateFolder('fps-10.4', { 'template.json': manifest('fps-10-4', 10, 30), 'background.mp4': await colourVideo(10.4, 30) });
+    expect(await render(folder)).toEqual(Array.from({ length: 30 }, (_, k) => k % distinctColours.length));
+  }, 120_000);
+
   it('the same frame rate is frame for frame', async () => {
     const folder = templateFolder('fps-10', { 'template.json': manifest('fps-10', 10, 6), 'background.mp4': tenFps });
     expect(await render(folder)).toEqual([0, 1, 2, 3, 4, 5]);
