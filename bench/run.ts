@@ -23,6 +23,7 @@ const suiteOrder = [
   'rendering',
   'backgrounds',
   'pipeline',
+  'soak',
   'browser',
 ] as const;
 

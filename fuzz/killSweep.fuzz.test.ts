@@ -1,0 +1,160 @@
+/**
+ * The kill sweep (P6): the built `vopop generate` killed with SIGKILL at `KILL_RUNS` (≥ 50) seeded
+ * moments spread over a whole run (start-up, models, decode, detect, render, encode, write), on
+ * a face photo with the default template cut to half a second. Each
+ * run gets a fresh private TMPDIR, HOME and working folder. After each kill: what the killed
+ * process left in the temp dir, at the output path and anywhere else; then the next start (the
+ * same command, run to completion in the same folders) must leave no file in the temp dir, and
+ * nothing may ever appear outside the temp dir and the output folder.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, expect, it } from 'vitest';
+import { builtInTemplates, defaultTemplateId } from '@vopop/core';
+import { facesDir } from '../fixtures/faces/facesDir';
+import { fuzzRandom } from './fuzzRandom';
+import { fuzzSeed, killRuns } from './fuzzSettings';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(repoRoot, 'packages/node-adapter/dist/cli.js');
+const photo = join(facesDir, 'portrait_small.jpg');
+const base = mkdtempSync(join(tmpdir(), 'vopop-kill-'));
+afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+/**
+ * The default template cut to half a second (15 frames at 720×1280): every stage still runs and
+ * encodes, and 50 kills plus 50 next starts fit in a few minutes on two cores.
+ */
+const shortFrames = 15;
+const templateFile = join(base, 'short.template.json');
+{
+  const full = builtInTemplates.find((t) => t.id === defaultTemplateId)!;
+  const stretch = (shortFrames - 1) / (full.frameCount - 1);
+  const track = full.faceTrack;
+  writeFileSync(
+    templateFile,
+    JSON.stringify({
+      ...full,
+      id: 'kill-sweep',
+      frameCount: shortFrames,
+      faceTrack:
+        track.kind === 'keyframes'
+          ? { ...track, keyframes: track.keyframes.map((k) => ({ ...k, frame: Math.round(k.frame * stretch) })) }
+          : track,
+    }),
+  );
+}
+
+interface Folders {
+  readonly tmp: string;
+  readonly home: string;
+  readonly work: string;
+}
+
+function freshFolders(name: string): Folders {
+  const make = (kind: string) => mkdtempSync(join(base, `${name}-${kind}-`));
+  return { tmp: make('tmp'), home: make('home'), work: make('work') };
+}
+
+/** Files (not folders) under `root`, relative. */
+function files(root: string): string[] {
+  return readdirSync(root, { recursive: true, encoding: 'utf8' })
+    .filter((path) => !statSync(join(root, path)).isDirectory())
+    .sort();
+}
+
+/** Run `vopop generate` in `folders`; kill it after `killAfterMs` if given. */
+function generate(
+  folders: Folders,
+  output: string,
+  killAfterMs?: number,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number; stdout: string }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [cli, 'generate', photo, '--consent', '--json', '--template', templateFile, '-o', output], {
+    cwd: folders.work,
+    env: { ...process.env, TMPDIR: folders.tmp, HOME: folders.home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
+  const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+  return new Promise((resolvePromise, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolvePromise({ code, signal, ms: performance.now() - started, stdout });
+    });
+  });
+}
+
+/** Frames ffprobe decodes from `file`, or undefined when it cannot read it. */
+async function framesIn(file: string): Promise<number | undefined> {
+  try {
+    const { stdout } = await promisify(execFile)('ffprobe', [
+      '-v', 'error', '-count_frames', '-select_streams', 'v:0',
+      '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', file,
+    ]);
+    const frames = Number(stdout.trim());
+    return Number.isInteger(frames) ? frames : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+it(`leaves nothing behind when vopop generate is killed at ${killRuns} random moments`, async () => {
+  expect(existsSync(cli), `${cli} is missing: run pnpm build (pnpm test:fuzz does)`).toBe(true);
+  expect(killRuns).toBeGreaterThan(0);
+  // One undisturbed run sets the span the kill moments are drawn from.
+  const reference = freshFolders('reference');
+  const full = await generate(reference, 'out/video.mp4');
+  expect(full.code, full.stdout).toBe(0);
+  expect(await framesIn(join(reference.work, 'out/video.mp4'))).toBe(shortFrames);
+  const span = Math.ceil(full.ms * 1.1);
+  process.stdout.write(`kill sweep: seed ${fuzzSeed}, ${killRuns} kills in 0…${span} ms (replay: FUZZ_SEED=${fuzzSeed} KILL_RUNS=${killRuns} pnpm test:fuzz)\n`);
+
+  const random = fuzzRandom(fuzzSeed ^ 0x6b696c6c);
+  const tally = { killed: 0, finishedFirst: 0, tempFilesAfterKill: 0, noOutput: 0, completeOutput: 0, partialTempFiles: 0 };
+  const problems: string[] = [];
+  for (let run = 0; run < killRuns; run++) {
+    const folders = freshFolders(`run${run}`);
+    const delay = random.below(span + 1);
+    const killed = await generate(folders, 'out/video.mp4', delay);
+    const at = `run ${run} (kill at ${delay} ms)`;
+    if (killed.signal === 'SIGKILL') tally.killed++;
+    else tally.finishedFirst++;
+
+    // What the killed process left.
+    tally.tempFilesAfterKill += files(folders.tmp).length;
+    const written = files(folders.work);
+    if (written.includes('out/video.mp4')) {
+      const frames = await framesIn(join(folders.work, 'out/video.mp4'));
+      if (frames === shortFrames) tally.completeOutput++;
+      else problems.push(`${at}: a partial video at the output path (${frames ?? 'unreadable'} frames)`);
+    } else tally.noOutput++;
+    const partials = written.filter((path) => path !== 'out/video.mp4');
+    tally.partialTempFiles += partials.length;
+    const outside = partials.filter((path) => dirname(path) !== 'out');
+    if (outside.length > 0) problems.push(`${at}: files outside the temp dir and output folder: ${outside.join(', ')}`);
+
+    // The next start: the same job, to completion, in the same folders.
+    const next = await generate(folders, 'out/next.mp4');
+    if (next.code !== 0) problems.push(`${at}: the next start failed (exit ${next.code}): ${next.stdout.slice(0, 500)}`);
+    const leftInTemp = files(folders.tmp);
+    if (leftInTemp.length > 0) problems.push(`${at}: temp files after the next start: ${leftInTemp.join(', ')}`);
+    const home = files(folders.home);
+    if (home.length > 0) problems.push(`${at}: files written to HOME: ${home.join(', ')}`);
+    const stray = files(folders.work).filter((path) => dirname(path) !== 'out');
+    if (stray.length > 0) problems.push(`${at}: files outside the output folder: ${stray.join(', ')}`);
+    rmSync(join(base, `run${run}`), { recursive: true, force: true });
+    for (const folder of Object.values(folders)) rmSync(folder, { recursive: true, force: true });
+  }
+  process.stdout.write(`kill sweep: ${JSON.stringify(tally)}\n`);
+  expect(problems).toEqual([]);
+  // The sweep is about real kills: most moments must land before the run ends.
+  expect(tally.killed).toBeGreaterThan(killRuns / 2);
+}, 60 * 60_000);
