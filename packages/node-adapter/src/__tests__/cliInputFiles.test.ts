@@ -217,6 +217,20 @@ describe('Ctrl-C in the built CLI (dist/cli.js, in a terminal)', () => {
     }, 120_000);
   }
 
+  it('a finished generation leaves no temp directory behind, only the video', () => {
+    const root = mkdtempSync(join(work, 'finished-'));
+    const temp = join(root, 'tmp');
+    mkdirSync(temp);
+    const output = join(root, 'out', 'video.mp4');
+    const run = spawnSync(process.execPath, [cli, 'generate', join(faces, 'astronaut.png'), '--consent', '--json', '-o', output], {
+      encoding: 'utf8',
+      env: { ...process.env, TMPDIR: temp },
+    });
+    expect(run.status, run.stderr).toBe(exitCodes.ok);
+    expect(readdirSync(join(root, 'out'))).toEqual(['video.mp4']);
+    expect(readdirSync(temp), 'the temp store directory is removed when empty').toEqual([]);
+  }, 300_000);
+
   it('vopop <file name> (no command) does not repeat the name; a mistyped command is quoted', () => {
     const misplaced = spawnSync(process.execPath, [cli, 'jane_doe_passport.jpg'], { encoding: 'utf8' });
     expect(misplaced.status).toBe(exitCodes.usage);
