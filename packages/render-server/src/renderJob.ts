@@ -1,5 +1,14 @@
 import type { DeletionReceiptPayload, EphemeralHandle, FacePolicy, PurgeReceipt, Template, VideoCodecChoice, VopopPlatform } from '@vopop/core';
-import { EphemeralScope, selectFace, sha256Hex } from '@vopop/core';
+import { createHash } from 'node:crypto';
+import { EphemeralScope, selectFace } from '@vopop/core';
+
+/**
+ * SHA-256 through Node's hash, which reads the bytes where they lie on this thread. WebCrypto's
+ * `digest` hands a copy of its input to the thread pool, and that copy is freed unwiped.
+ */
+function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
 
 /**
  * One render's input, already read into a buffer the job owns.
@@ -102,7 +111,7 @@ export async function renderJob(
   limits: RenderJobLimits,
 ): Promise<RenderJobOutcome> {
   const receivedAt = new Date().toISOString();
-  const inputSha256 = await sha256Hex(input.crop);
+  const inputSha256 = sha256Hex(input.crop);
   const scope = new EphemeralScope({
     label: 'job',
     signal: input.signal,
@@ -124,7 +133,7 @@ export async function renderJob(
       { photo: image, landmarks: face.value, template: input.template, signal: input.signal },
       scope,
     );
-    outputSha256 = await sha256Hex(encoded.bytes.value);
+    outputSha256 = sha256Hex(encoded.bytes.value);
     mediaType = encoded.mimeType.split(';')[0]!.trim();
     video = encoded.bytes.move();
   } catch (caught) {
