@@ -71,14 +71,14 @@ describe('rotateRgba', () => {
 });
 
 describe('WipingByteSink', () => {
-  it('assembles positioned writes, zeroes every chunk it was given and every buffer it outgrew', async () => {
+  it('assembles positioned writes and zeroes every buffer it outgrew', async () => {
     const sink = new WipingByteSink();
     const a = new Uint8Array(70_000).fill(7);
     const b = new Uint8Array([1, 2, 3]);
     sink.write(b, 0);
     sink.write(a, 3); // forces growth past the 64 KiB start
     sink.write(new Uint8Array([9]), 1); // back-patch, as a muxer does for sizes
-    expect([...a.subarray(0, 3), ...b]).toEqual([0, 0, 0, 0, 0, 0]);
+    expect([...b]).toEqual([1, 2, 3]); // the writer's arrays are its own to wipe
     const bytes = sink.take();
     expect(bytes.byteLength).toBe(70_003);
     expect([...bytes.subarray(0, 4)]).toEqual([1, 9, 3, 7]);

@@ -43,7 +43,12 @@ export function requireMesh(landmarks: FaceLandmarks, caller: string): void {
  * shorter than 10.
  * @public
  */
-export function fivePointsFromMesh(landmarks: FaceLandmarks, out: Float32Array = new Float32Array(10)): Float32Array {
+export function fivePointsFromMesh(
+  landmarks: FaceLandmarks,
+  // Backed by an ArrayBuffer of its own: V8 keeps a typed array this small inside its heap,
+  // where the garbage collector may move it and leave the old, unwiped copy behind (P3).
+  out: Float32Array = new Float32Array(new ArrayBuffer(40)),
+): Float32Array {
   requireMesh(landmarks, 'fivePointsFromMesh');
   if (!(out instanceof Float32Array) || out.length < 10) {
     throw new InvalidArgumentError('fivePointsFromMesh: `out` must be a Float32Array of at least 10 numbers.');

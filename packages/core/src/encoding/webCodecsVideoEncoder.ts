@@ -2,14 +2,14 @@ import type { VideoCodec as MediabunnyVideoCodec } from 'mediabunny';
 import {
   Mp4OutputFormat,
   Output,
-  StreamTarget,
   VideoSample,
   VideoSampleSource,
   WebMOutputFormat,
   canEncodeVideo,
 } from 'mediabunny';
 import type { EphemeralScope } from '../ephemeral/ephemeralScope';
-import { zeroFillAndVerify } from '../ephemeral/zeroFill';
+import { typedArrayWiper } from '../ephemeral/bufferWipers';
+import type { Wiper } from '../ephemeral/wiper';
 import { AbortedError } from '../errors/abortedError';
 import { EncoderUnavailableError } from '../errors/encoderUnavailableError';
 import { InvalidArgumentError } from '../errors/invalidArgumentError';
@@ -26,6 +26,7 @@ import type {
   VideoEncoderSession,
 } from './videoEncoderPort';
 import { WipingByteSink } from './wipingByteSink';
+import { WipingTarget } from './wipingTarget';
 
 /**
  * How frames reach the platform encoder.
@@ -51,6 +52,14 @@ export interface WebCodecsVideoEncoderOptions {
   readonly keyFrameIntervalSec?: number;
   /** Platform housekeeping between frames; see {@link NativeMemoryReclaim}. */
   readonly reclaim?: NativeMemoryReclaim;
+  /**
+   * How the session's I420 frame buffer is wiped when the session ends. Default: zero-fill and
+   * verify. Only the P3 memory test replaces it (with a no-op, to show its scan would catch an
+   * unwiped I420 frame).
+   *
+   * @internal
+   */
+  readonly i420Wiper?: Wiper<Uint8Array>;
 }
 
 /**
@@ -64,6 +73,12 @@ export interface WebCodecsVideoEncoderOptions {
 export interface NativeMemoryReclaim {
   readonly everyFrames: number;
   readonly run: () => void | Promise<void>;
+  /**
+   * Run once when a session has ended (finished, cancelled or failed), after its own buffers
+   * were zeroed: for a platform that can overwrite the native memory its frames were freed into.
+   * Errors are ignored; the session's outcome does not depend on it.
+   */
+  readonly atEnd?: (frame: { readonly width: number; readonly height: number }) => void | Promise<void>;
 }
 
 const containerOf: Record<EncodedVideoCodec, VideoContainer> = { avc: 'mp4', vp9: 'webm' };
@@ -165,6 +180,7 @@ export class WebCodecsVideoEncoder implements VideoEncoderPort {
       this.#options.inputFormat?.[codec] ?? 'rgba',
       this.#options.keyFrameIntervalSec ?? 2,
       this.#options.reclaim,
+      this.#options.i420Wiper ?? (typedArrayWiper as Wiper<Uint8Array>),
     );
     await session.start();
     return session;
@@ -187,6 +203,7 @@ class WebCodecsEncoderSession implements VideoEncoderSession {
   readonly #packets: Uint8Array[] = [];
   readonly #frameBytes: number;
   readonly #reclaim: NativeMemoryReclaim | undefined;
+  readonly #i420Wiper: Wiper<Uint8Array>;
   #i420: Uint8Array | undefined;
   #state: SessionState = 'open';
   #framesAdded = 0;
@@ -208,9 +225,11 @@ class WebCodecsEncoderSession implements VideoEncoderSession {
     inputFormat: EncoderInputFormat,
     keyFrameIntervalSec: number,
     reclaim: NativeMemoryReclaim | undefined,
+    i420Wiper: Wiper<Uint8Array>,
   ) {
     this.#options = options;
     this.#reclaim = reclaim;
+    this.#i420Wiper = i420Wiper;
     this.#scope = scope;
     this.codec = codec;
     this.container = containerOf[codec];
@@ -223,7 +242,7 @@ class WebCodecsEncoderSession implements VideoEncoderSession {
     this.#aborted.catch(() => undefined);
     const format =
       codec === 'avc' ? new Mp4OutputFormat({ fastStart: 'in-memory' }) : new WebMOutputFormat();
-    this.#output = new Output({ format, target: new StreamTarget(this.#sink.writable()) });
+    this.#output = new Output({ format, target: new WipingTarget(this.#sink) });
     this.#source = new VideoSampleSource({
       codec,
       bitrate: options.bitrate ?? defaultBitrate(options),
@@ -313,6 +332,7 @@ class WebCodecsEncoderSession implements VideoEncoderSession {
     }
     this.#wipePackets();
     this.#release();
+    await this.#reclaimAtEnd();
     // If the scope closed meanwhile, hold() wipes the bytes and throws: nothing escapes.
     let bytes;
     try {
@@ -414,11 +434,21 @@ class WebCodecsEncoderSession implements VideoEncoderSession {
     await this.#pending;
     this.#wipePackets();
     this.#sink.wipe();
+    await this.#reclaimAtEnd();
+  }
+
+  async #reclaimAtEnd(): Promise<void> {
+    const { width, height } = this.#options;
+    try {
+      await this.#reclaim?.atEnd?.({ width, height });
+    } catch {
+      /* housekeeping only: the session's own buffers are already zeroed */
+    }
   }
 
   #release(): void {
     this.#options.signal?.removeEventListener('abort', this.#onAbort);
-    if (this.#i420) zeroFillAndVerify(this.#i420);
+    if (this.#i420) this.#i420Wiper.wipe(this.#i420);
     this.#i420 = undefined;
   }
 

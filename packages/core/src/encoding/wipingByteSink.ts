@@ -1,18 +1,12 @@
 import { zeroFillAndVerify } from '../ephemeral/zeroFill';
 
-/** A write from mediabunny's `StreamTarget`. */
-interface StreamChunk {
-  readonly type: 'write';
-  readonly data: Uint8Array;
-  readonly position: number;
-}
-
 const initialCapacity = 1 << 16;
 
 /**
  * Collects a container file written at arbitrary positions into one growing buffer, and leaves
- * no copy behind: each chunk handed over is zeroed once copied, the old buffer is zeroed when the
- * buffer grows, and `wipe()` zeroes whatever is held (on error or cancel).
+ * no copy behind: the old buffer is zeroed when the buffer grows, `take()` zeroes the working
+ * buffer once the exact-size copy is made, and `wipe()` zeroes whatever is held (on error or
+ * cancel). The muxer writes into it through a `WipingTarget`.
  *
  * An encoded video of a face is personal data until the app takes it, so the muxer's output must
  * not linger in buffers that nothing would ever wipe.
@@ -29,22 +23,15 @@ export class WipingByteSink {
     return this.#length;
   }
 
-  /** A `WritableStream` for mediabunny's `StreamTarget`. */
-  writable(): WritableStream<StreamChunk> {
-    return new WritableStream<StreamChunk>({
-      write: (chunk) => {
-        this.write(chunk.data, chunk.position);
-      },
-    });
-  }
-
-  /** Copy `data` to `position`, then zero `data`: the caller's chunk is not needed again. */
+  /**
+   * Copy `data` to `position`. `data` stays the caller's: the muxer writes its packets' own
+   * arrays here, and the encoder session zeroes those once the file is finished.
+   */
   write(data: Uint8Array, position: number): void {
     if (this.#wiped) throw new Error('The video buffer was already wiped.');
     const end = position + data.byteLength;
     this.#ensureCapacity(end);
     this.#bytes.set(data, position);
-    data.fill(0);
     if (end > this.#length) this.#length = end;
   }
 

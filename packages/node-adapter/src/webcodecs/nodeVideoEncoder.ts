@@ -1,4 +1,4 @@
-import type { EncoderInputFormat, VideoEncoderPort } from '@vopop/core';
+import type { EncoderInputFormat, VideoEncoderPort, Wiper } from '@vopop/core';
 import { WebCodecsVideoEncoder } from '@vopop/core';
 import { installWebCodecs } from './installWebCodecs';
 import { nodeNativeMemoryReclaim } from './reclaimNativeMemory';
@@ -21,6 +21,8 @@ export interface NodeVideoEncoderOptions {
   readonly inputFormat?: { readonly avc?: EncoderInputFormat; readonly vp9?: EncoderInputFormat };
   /** Seconds between key frames. Default 2. */
   readonly keyFrameIntervalSec?: number;
+  /** See core's `WebCodecsVideoEncoderOptions.i420Wiper`: for the P3 memory test only. @internal */
+  readonly i420Wiper?: Wiper<Uint8Array>;
 }
 
 /**
@@ -44,6 +46,7 @@ export async function createNodeVideoEncoder(
   return new WebCodecsVideoEncoder({
     inputFormat: { avc: 'i420', vp9: 'i420', ...options.inputFormat },
     reclaim: nodeNativeMemoryReclaim,
+    ...(options.i420Wiper ? { i420Wiper: options.i420Wiper } : {}),
     ...(options.keyFrameIntervalSec === undefined
       ? {}
       : { keyFrameIntervalSec: options.keyFrameIntervalSec }),
