@@ -48,7 +48,10 @@ export interface RemoteRendererOptions {
   readonly receiptKeys: readonly ReceiptPublicKey[];
   /** The platform's `fetch`. Default: the global one. */
   readonly fetch?: typeof fetch;
-  /** WebCrypto for hashing and signature checks. Default: `globalThis.crypto.subtle`. */
+  /**
+   * WebCrypto for checking receipt signatures. Default: `globalThis.crypto.subtle`. (Hashes of
+   * the crop and the video are computed in place, never through WebCrypto's copying `digest`.)
+   */
   readonly subtle?: SubtleCrypto;
   /** Codec asked of the service. Default `'auto'`. */
   readonly codec?: VideoCodecChoice;
@@ -216,7 +219,7 @@ export class RemoteRenderer implements Renderer {
     });
     const png = remote.hold(encodeCropPng(crop.value, cropSize, cropSize), { kind: 'aligned-face', label: 'remote.crop.png' });
     crop.purge();
-    const inputSha256 = await sha256Hex(png.value, subtle);
+    const inputSha256 = sha256Hex(png.value);
     const idempotencyKey = base64UrlEncode(globalThis.crypto.getRandomValues(new Uint8Array(18)));
     const url = new URL(this.#url);
     url.searchParams.set('template', job.template.id);
@@ -375,7 +378,7 @@ export class RemoteRenderer implements Renderer {
     if (claims.templateId !== templateId || claims.outcome !== 'rendered' || claims.output === null) {
       throw refuse('receipt does not describe this render');
     }
-    if (claims.output.bytes !== video.value.length || claims.output.sha256 !== (await sha256Hex(video.value, subtle))) {
+    if (claims.output.bytes !== video.value.length || claims.output.sha256 !== sha256Hex(video.value)) {
       throw refuse('receipt is for another output');
     }
     const input = claims.held.find((h) => h.kind === 'input');
