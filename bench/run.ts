@@ -23,6 +23,7 @@ const suiteOrder = [
   'rendering',
   'backgrounds',
   'pipeline',
+  'remote',
   'soak',
   'browser',
 ] as const;
