@@ -252,3 +252,11 @@ export { InputFileError } from './errors/inputFileError';
 export type { InputFileProblem } from './errors/inputFileError';
 export { OutputWriteError } from './errors/outputWriteError';
 export type { OutputWriteReason } from './errors/outputWriteError';
+
+// Detection on a TFLite interpreter (React Native): MediaPipe's face pipeline in TypeScript
+export { createTfliteFaceDetector } from './tflite/tfliteFaceDetector';
+export type { TfliteFaceDetectorOptions } from './tflite/tfliteFaceDetector';
+export type { TfliteModel, TfliteModelLoader } from './tflite/tfliteModel';
+export { tfliteFaceModelPins, faceLandmarkPackedRange } from './tflite/tfliteModelPins';
+export { ModelLoadError } from './tflite/modelLoadError';
+export { InferenceFailedError } from './tflite/inferenceFailedError';

@@ -24,7 +24,10 @@ export type VopopErrorCode =
   | 'GENERATION_FAILED'
   | 'TEMP_STORE_UNSAFE'
   | 'INPUT_FILE'
-  | 'OUTPUT_WRITE';
+  | 'OUTPUT_WRITE'
+  | 'MODEL_LOAD'
+  | 'INFERENCE_FAILED'
+  | 'PERMISSION_DENIED';
 
 /**
  * Base class of every error the SDK throws on purpose. `code` is a literal so that
