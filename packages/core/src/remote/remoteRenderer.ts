@@ -112,7 +112,9 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  * so a refused or broken answer leaves nothing readable behind.
  */
 async function readBounded(response: Response, max: number): Promise<Uint8Array> {
-  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  // A compressed answer's Content-Length counts compressed bytes, not the ones read here.
+  const encoded = (response.headers.get('content-encoding') ?? 'identity') !== 'identity';
+  const declared = encoded ? Number.NaN : Number(response.headers.get('content-length') ?? Number.NaN);
   if (declared > max) {
     await response.body?.cancel().catch(() => undefined);
     throw new AttemptFailure('too-large', false, { status: response.status, reason: `declared ${declared} bytes` });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerResponse } from 'node:http';
 import type { PurgeReceipt, ReceiptPublicKey, Wiper } from '@vopop/core';
-import { generateVideo, RemoteRenderer, RenderServiceError, WiperRegistry } from '@vopop/core';
+import { gzipSync } from 'node:zlib';
+import { generateVideo, receiptHeader, RemoteRenderer, RenderServiceError, signDeletionReceipt, WiperRegistry } from '@vopop/core';
 import { createNodePlatform } from '@vopop/node-adapter';
 import type { NodePlatform } from '@vopop/node-adapter';
 import type { FaultRequest } from './support/faultServer';
@@ -197,6 +198,45 @@ describe('remote rendering faults: each a typed error, with nothing left behind'
     } finally {
       await service.close();
       await elsewhere.close();
+    }
+  });
+
+  it('the app\'s AbortSignal cancels a render in flight: AbortedError, nothing left behind', async () => {
+    const controller = new AbortController();
+    const service = await startFaultServer(() => controller.abort(new Error('user cancelled')));
+    try {
+      const renderer = new RemoteRenderer({ endpoint: service.url, apiKey, receiptKeys: [pinned.jwk] });
+      const photo = fixturePhoto('portrait_small.jpg');
+      let purge: PurgeReceipt | undefined;
+      await expect(
+        generateVideo(
+          { photo, consent: remoteConsent(service.url), template: tinyTemplate, signal: controller.signal, onPurged: (r) => (purge = r) },
+          { ...platform, renderer },
+        ),
+      ).rejects.toMatchObject({ code: 'ABORTED' });
+      assertNothingLeft(purge, photo);
+      expect(service.requests()).toBe(1);
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('accepts a compressed answer (a proxy may gzip): Content-Length then counts compressed bytes', async () => {
+    const service = await startFaultServer(async (request, _req, res) => {
+      const video = new Uint8Array(20_000).fill(3);
+      const jws = await signDeletionReceipt(await receiptClaimsFor(request, video), pinned);
+      const body = gzipSync(video);
+      res.writeHead(200, { 'content-type': 'video/mp4', 'content-encoding': 'gzip', 'content-length': String(body.length), [receiptHeader]: jws });
+      res.end(body);
+    });
+    try {
+      const renderer = new RemoteRenderer({ endpoint: service.url, apiKey, receiptKeys: [pinned.jwk] });
+      const result = await generateVideo({ photo: fixturePhoto('portrait_small.jpg'), consent: remoteConsent(service.url), template: tinyTemplate }, { ...platform, renderer });
+      using video = result.video;
+      expect(video.value.length).toBe(20_000);
+      expect(result.deletionReceipt?.payload.output?.bytes).toBe(20_000);
+    } finally {
+      await service.close();
     }
   });
 
