@@ -8,6 +8,7 @@ import type { CliCommand } from './cliIo';
 import { backendOption, parseCommandLine } from './parseCommandLine';
 import { exitCodeHelp, exitCodes } from './exitCodes';
 import { progressBar } from './progressBar';
+import { remoteRendering } from './remoteRendering';
 
 const usage = `Usage: vopop generate <photo> [options]
 
@@ -25,6 +26,10 @@ Options:
                             that appears only when complete
   --force                   replace an existing output file (never a link, folder or device)
   --backend wasm|cpu        tfjs backend (default: wasm, cpu fallback)
+  --remote <url>            render on that service: only the aligned face crop is sent, and the
+                            video is accepted only with its signed deletion receipt
+  --receipt-key <file>      with --remote: the service's public key(s) to pin (JWK or JWK Set)
+  --api-key <key>           with --remote: the API key (default: VOPOP_API_KEY)
   --json                    print one JSON object (result or error) instead of text
   -h, --help                this text
 
@@ -48,6 +53,9 @@ export const generateCommand: CliCommand = async (args, io, signal = new AbortCo
     output: { type: 'string', short: 'o' },
     force: { type: 'boolean' },
     backend: { type: 'string' },
+    remote: { type: 'string' },
+    'receipt-key': { type: 'string' },
+    'api-key': { type: 'string' },
   });
   if ('exitCode' in line) return line.exitCode;
   const { values, positionals, report: { usageError, failure: fail } } = line;
@@ -59,15 +67,38 @@ export const generateCommand: CliCommand = async (args, io, signal = new AbortCo
   const backend = backendOption(values.backend);
   if (backend === 'invalid') return usageError('--backend must be wasm or cpu');
 
-  // Consent is the person's, recorded by whoever runs the command; the CLI keeps no copy.
+  let remoteOrigin: string | undefined;
+  if (values.remote !== undefined) {
+    try {
+      remoteOrigin = new URL(values.remote).origin;
+    } catch {
+      return usageError('--remote must be an absolute URL');
+    }
+  }
+  // Consent is the person's, recorded by whoever runs the command; the CLI keeps no copy. With
+  // --remote it names the service the face is sent to.
   const consent: ConsentRecord | undefined = values.consent
-    ? { purpose: 'face-video', processing: 'on-device', noticeVersion: 'vopop-cli-1', grantedAt: new Date().toISOString() }
+    ? {
+        purpose: 'face-video',
+        processing: remoteOrigin ? 'remote-service' : 'on-device',
+        noticeVersion: 'vopop-cli-1',
+        grantedAt: new Date().toISOString(),
+        ...(remoteOrigin ? { remoteOrigins: [remoteOrigin] } : {}),
+      }
     : undefined;
 
   const bar = progressBar(io, io.isTTY && !json);
   try {
     // Consent first: no photo is read and no model is loaded without it (P8).
-    assertConsent(consent, 'on-device');
+    if (remoteOrigin) assertConsent(consent, 'remote-service', remoteOrigin);
+    else assertConsent(consent, 'on-device');
+    const remote = values.remote
+      ? await remoteRendering(values.remote, {
+          ...(values['api-key'] === undefined ? {} : { apiKey: values['api-key'] }),
+          ...(values['receipt-key'] === undefined ? {} : { receiptKeyFile: values['receipt-key'] }),
+          signal,
+        })
+      : undefined;
     let template: string | Template | undefined = values.template;
     let templateFolder: string | undefined;
     // A path (a slash, or .json) is a manifest file, whether or not it exists: a missing one is
@@ -105,7 +136,7 @@ export const generateCommand: CliCommand = async (args, io, signal = new AbortCo
         signal,
         onProgress: bar.update,
       },
-      platform,
+      remote ? { ...platform, renderer: remote } : platform,
     );
     bar.done();
     const output = outputFor(result.container);
@@ -118,6 +149,7 @@ export const generateCommand: CliCommand = async (args, io, signal = new AbortCo
       result.video.purge();
     }
     const { totals } = result.receipt;
+    const receipt = result.deletionReceipt;
     const stageMs = Object.fromEntries(Object.entries(result.timings).map(([k, v]) => [k, Math.round(v)]));
     if (json) {
       io.stdout(
@@ -132,6 +164,7 @@ export const generateCommand: CliCommand = async (args, io, signal = new AbortCo
           template: result.templateId,
           stageMs,
           purge: totals,
+          ...(receipt ? { deletionReceipt: { keyId: receipt.keyId, jws: receipt.jws, ...receipt.payload } } : {}),
         })}\n`,
       );
     } else {
@@ -139,7 +172,13 @@ export const generateCommand: CliCommand = async (args, io, signal = new AbortCo
         `Wrote ${output} (${result.codec === 'avc' ? 'H.264' : 'VP9'} ${result.container.toUpperCase()}, ` +
           `${result.width}×${result.height}, ${result.frameCount} frames, ${result.durationSec.toFixed(1)} s)\n` +
           `Purged ${totals.wiped} buffers (${formatBytes(totals.bytes)}) holding the photo, its landmarks and ` +
-          `every frame; ${totals.verified} of ${totals.wiped} re-read as zeros.\n`,
+          `every frame; ${totals.verified} of ${totals.wiped} re-read as zeros.\n` +
+          (receipt
+            ? `Rendered by ${remoteOrigin}: deletion receipt verified (key ${receipt.keyId}), for the crop sent ` +
+              `(SHA-256 ${receipt.payload.input.sha256.slice(0, 16)}…): the service wiped ` +
+              `${receipt.payload.held.filter((h) => h.phase === 'before-response').map((h) => h.kind).join(', ')} ` +
+              'before answering, and the video once sent.\n'
+            : ''),
       );
     }
     return exitCodes.ok;
