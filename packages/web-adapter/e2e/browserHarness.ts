@@ -9,6 +9,9 @@ import type { StaticServer } from './staticServer';
 import { startStaticServer } from './staticServer';
 import { facesDir } from '../../../fixtures/faces/facesDir';
 
+// The tests pick fixtures by name from here too.
+export { facesDir };
+
 /** The repository root (/work/main), found from this file. */
 export const repoRoot = path.resolve(import.meta.dirname, '..', '..', '..');
 
