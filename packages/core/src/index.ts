@@ -68,6 +68,8 @@ export type { PreparedPhotoDecode } from './imageCodecs/preparePhotoDecode';
 // Privacy
 export { assertConsent } from './privacy/consentRecord';
 export type { ConsentRecord } from './privacy/consentRecord';
+export { parseConsentPolicy } from './privacy/consentPolicy';
+export type { ConsentPolicy } from './privacy/consentPolicy';
 
 // Detection (exports below)
 export { createFaceDetector } from './detection/createFaceDetector';
@@ -245,6 +247,7 @@ export { PurgeFailedError } from './errors/purgeFailedError';
 export { InvalidArgumentError } from './errors/invalidArgumentError';
 export { AbortedError } from './errors/abortedError';
 export { ConsentRequiredError } from './errors/consentRequiredError';
+export type { ConsentRefusalReason } from './errors/consentRequiredError';
 export { GenerationFailedError } from './errors/generationFailedError';
 export { TempStoreUnsafeError } from './errors/tempStoreUnsafeError';
 export type { TempStoreProblem } from './errors/tempStoreUnsafeError';

@@ -1,4 +1,4 @@
-import type { FaceDetector, VideoCodecChoice, VopopPlatform } from '@vopop/core';
+import type { ConsentPolicy, FaceDetector, VideoCodecChoice, VopopPlatform } from '@vopop/core';
 import { LocalRenderer, defaultWiperRegistry } from '@vopop/core';
 import type { ImageDecoder } from '@vopop/core';
 import { WasmImageDecoder } from './wasmDecode/wasmImageDecoder';
@@ -32,6 +32,8 @@ export interface NodePlatformOptions {
    * or images) the renderer then reads. Procedural templates need nothing.
    */
   readonly templateFolder?: string;
+  /** The app's consent requirements (accepted notice versions, minimum age), checked first (P8). */
+  readonly consentPolicy?: ConsentPolicy;
 }
 
 /**
@@ -84,6 +86,7 @@ export async function createNodePlatform(options: NodePlatformOptions = {}): Pro
       ...(options.templateFolder ? { backgrounds: new NodeBackgroundSource(options.templateFolder) } : {}),
     }),
     wipers: defaultWiperRegistry,
+    ...(options.consentPolicy ? { consentPolicy: options.consentPolicy } : {}),
     tempStore,
     sweptTempFiles,
     async [Symbol.asyncDispose]() {

@@ -1,6 +1,23 @@
 import { VopopError } from './vopopError';
 
 /**
+ * Why a consent record was refused: no record; a record that is not well-formed; one for another
+ * processing mode; one that does not name the remote service's origin; one given under a notice
+ * version the app no longer accepts; one without the age confirmation the app requires, or with
+ * a lower age than it requires.
+ *
+ * @public
+ */
+export type ConsentRefusalReason =
+  | 'missing'
+  | 'invalid-record'
+  | 'mode-mismatch'
+  | 'origin-not-named'
+  | 'notice-version-not-accepted'
+  | 'age-not-confirmed'
+  | 'age-below-limit';
+
+/**
  * Thrown before any work starts when no valid consent record was given (P8). The message says
  * which field was missing or wrong; nothing about the photo has been read at that point.
  *
@@ -12,6 +29,8 @@ export class ConsentRequiredError extends VopopError {
   constructor(
     /** What was wrong with the consent record, e.g. `'missing'` or `'purpose'`. */
     readonly problem: string,
+    /** The kind of refusal, for the app to choose what to show (ask again, ask for age, …). */
+    readonly reason: ConsentRefusalReason = problem === 'missing' ? 'missing' : 'invalid-record',
   ) {
     super(
       problem === 'missing'

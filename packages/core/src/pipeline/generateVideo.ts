@@ -16,6 +16,7 @@ import type { RenderedVideo, Renderer } from '../ports/renderer';
 import type { VerifiedDeletionReceipt } from '../remote/deletionReceipt';
 import type { ConsentRecord } from '../privacy/consentRecord';
 import { assertConsent } from '../privacy/consentRecord';
+import type { ConsentPolicy } from '../privacy/consentPolicy';
 import { builtInTemplates, defaultTemplateId } from '../templates/builtInTemplates';
 import { parseTemplate } from '../templates/parseTemplate';
 import type { Template } from '../templates/templateSchema';
@@ -38,6 +39,11 @@ export interface VopopPlatform {
   readonly renderer: Renderer;
   /** Wipers for the platform's resources. Default: the default registry. */
   readonly wipers?: WiperRegistry;
+  /**
+   * The app's consent requirements (accepted notice versions, minimum self-declared age),
+   * checked against every generation's consent before any byte of the photo is read (P8).
+   */
+  readonly consentPolicy?: ConsentPolicy;
 }
 
 /**
@@ -150,8 +156,9 @@ export function resolveTemplate(template: unknown): Template {
 export async function generateVideo(options: GenerateVideoOptions, platform: VopopPlatform): Promise<GeneratedVideo> {
   // A renderer that sends the face to a service needs consent to that service, by origin.
   const remoteOrigin = platform?.renderer?.remoteOrigin;
-  if (remoteOrigin === undefined) assertConsent(options?.consent, 'on-device');
-  else assertConsent(options?.consent, 'remote-service', remoteOrigin);
+  const consentPolicy = platform?.consentPolicy;
+  if (remoteOrigin === undefined) assertConsent(options?.consent, 'on-device', undefined, consentPolicy);
+  else assertConsent(options?.consent, 'remote-service', remoteOrigin, consentPolicy);
   const checked = optionsSchema.safeParse(options);
   if (!checked.success) {
     const issue = checked.error.issues[0]!;

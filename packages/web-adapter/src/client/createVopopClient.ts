@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
 import type {
+  ConsentPolicy,
   ConsentRecord,
   DecodeLimits,
   FacePolicy,
@@ -10,7 +11,14 @@ import type {
   Template,
   VideoCodecChoice,
 } from '@vopop/core';
-import { AbortedError, EphemeralHandle, InvalidArgumentError, PurgedError, assertConsent } from '@vopop/core';
+import {
+  AbortedError,
+  EphemeralHandle,
+  InvalidArgumentError,
+  PurgedError,
+  assertConsent,
+  parseConsentPolicy,
+} from '@vopop/core';
 import { sameOriginFolder } from '../ports/browserModelSource';
 import { sameOriginTemplateUrl } from '../templates/templateUrl';
 import type { BrowserTfjsBackend } from '../ports/browserTfjsBackend';
@@ -41,6 +49,11 @@ export interface VopopClientOptions {
   readonly landmarks?: LandmarkCount;
   /** `'auto'` (default): H.264 MP4, VP9 WebM where H.264 is missing. */
   readonly codec?: VideoCodecChoice;
+  /**
+   * The app's consent requirements (accepted notice versions, minimum self-declared age),
+   * checked on the page before the photo moves and again in the worker (P8).
+   */
+  readonly consentPolicy?: ConsentPolicy;
 }
 
 /**
@@ -149,6 +162,7 @@ export function createVopopClient(options: VopopClientOptions): VopopClient {
     ...(options.backends ? { backends: [...options.backends] } : {}),
     ...(options.landmarks ? { landmarks: options.landmarks } : {}),
     ...(options.codec ? { codec: options.codec } : {}),
+    ...(options.consentPolicy ? { consentPolicy: parseConsentPolicy(options.consentPolicy) } : {}),
   };
   const worker = typeof options.worker === 'function' ? options.worker() : options.worker;
   const remote = Comlink.wrap<VopopWorkerApi>(worker);
@@ -199,7 +213,7 @@ export function createVopopClient(options: VopopClientOptions): VopopClient {
 
   const generate = async (request: WebGenerateOptions): Promise<WebGeneratedVideo> => {
     // Consent and cancellation are checked before the photo leaves the page's hands.
-    assertConsent(request?.consent, 'on-device');
+    assertConsent(request?.consent, 'on-device', undefined, config.consentPolicy);
     const templateUrl = templateUrlOf(request);
     if (request.signal?.aborted) throw new AbortedError(request.signal.reason);
     if (terminated) throw new PurgedError('This Vopop client has been terminated; create a new one.');

@@ -101,6 +101,7 @@ const browserPlatformFactory: PlatformFactory = (config) =>
 export function createVopopWorkerApi(createPlatform: PlatformFactory = browserPlatformFactory): VopopWorkerApi {
   let platform: ReturnType<PlatformFactory> | undefined;
   let platformConfig: string | undefined;
+  let consentPolicy: VopopWorkerConfig['consentPolicy'];
   const jobs = new Map<number, AbortController>();
 
   const ready = (config: VopopWorkerConfig): ReturnType<PlatformFactory> => {
@@ -109,6 +110,7 @@ export function createVopopWorkerApi(createPlatform: PlatformFactory = browserPl
       return Promise.reject(new InvalidArgumentError('This worker was initialised with another configuration; start a new client.'));
     }
     platformConfig = key;
+    consentPolicy = config.consentPolicy;
     platform ??= createPlatform(config).catch((error: unknown) => {
       // A failed start (a missing model file, say) may be retried by a later call.
       platform = undefined;
@@ -142,7 +144,7 @@ export function createVopopWorkerApi(createPlatform: PlatformFactory = browserPl
         if (controller.signal.aborted) throw new AbortedError(controller.signal.reason);
         // Consent first (P8), as in generateVideo, which checks it again: nothing, not even a
         // template, is fetched for a request without it.
-        assertConsent(request.consent, 'on-device');
+        assertConsent(request.consent, 'on-device', undefined, consentPolicy);
         const chosen = await templateOf(request, ports, controller.signal);
         const result = await generateVideo(
           {

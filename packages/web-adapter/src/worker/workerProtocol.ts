@@ -1,4 +1,5 @@
 import type {
+  ConsentPolicy,
   DecodeLimits,
   EncodedVideoCodec,
   FacePolicy,
@@ -29,6 +30,8 @@ export interface VopopWorkerConfig {
   readonly landmarks?: LandmarkCount;
   /** `'auto'` (default): H.264 MP4, VP9 WebM where H.264 is missing. */
   readonly codec?: VideoCodecChoice;
+  /** The app's consent requirements (accepted notice versions, minimum age), checked first (P8). */
+  readonly consentPolicy?: ConsentPolicy;
 }
 
 /**
