@@ -11,6 +11,8 @@
  *   `--filter`), each `vopop <command>` a command of the CLI, each `node`/`tsx` file and `cd`
  *   folder must exist, each `npx` tool must be installed.
  * - `json`: parsed, unless it contains `…` (an excerpt).
+ * - `dockerfile`, `yaml`: configuration shown, not run here; checked lightly (each Dockerfile line
+ *   starts with an instruction; YAML is indented with spaces, never tabs).
  * - no language: prose (a diagram, a formula, a message); it must not start with a command.
  *
  * `npx tsx scripts/docSnippets.ts extract <marker> <file.md>` prints the one block marked
@@ -259,6 +261,31 @@ export function checkShell(snippet: Snippet): string[] {
   return problems;
 }
 
+// ——— Dockerfile ———
+
+const dockerInstructions = new Set([
+  'FROM', 'RUN', 'CMD', 'LABEL', 'EXPOSE', 'ENV', 'ADD', 'COPY', 'ENTRYPOINT', 'VOLUME', 'USER',
+  'WORKDIR', 'ARG', 'ONBUILD', 'STOPSIGNAL', 'HEALTHCHECK', 'SHELL',
+]);
+
+/** Each logical line of a Dockerfile block starts with an instruction (comments and continuations aside). */
+function checkDockerfile(snippet: Snippet): string[] {
+  const problems: string[] = [];
+  let continued = false;
+  snippet.code.split('\n').forEach((line, index) => {
+    const text = line.trim();
+    const isContinuation = continued;
+    continued = text.endsWith('\\');
+    if (isContinuation || text === '' || text.startsWith('#')) return;
+    const word = text.split(/\s+/)[0]!;
+    if (!dockerInstructions.has(word.toUpperCase())) {
+      const [file, fenceLine] = snippet.at.split(':');
+      problems.push(`${file}:${Number(fenceLine) + index + 1}: "${word}" is not a Dockerfile instruction`);
+    }
+  });
+  return problems;
+}
+
 // ——— Everything ———
 
 /** A block without a language that starts like a command should say `sh`. */
@@ -284,12 +311,18 @@ export function checkOtherBlocks(snippets: readonly Snippet[]): string[] {
           problems.push(`${snippet.at}: not JSON (${(error as Error).message}); mark an excerpt with …`);
         }
         break;
+      case 'dockerfile':
+        problems.push(...checkDockerfile(snippet));
+        break;
+      case 'yaml':
+        if (/^\t/m.test(snippet.code)) problems.push(`${snippet.at}: YAML indented with a tab`);
+        break;
       case '':
       case 'text':
         if (commandStart.test(snippet.code)) problems.push(`${snippet.at}: a command without a language; mark it \`sh\``);
         break;
       default:
-        problems.push(`${snippet.at}: no check for language "${snippet.language}"; use ts, js, mjs, sh, json or none`);
+        problems.push(`${snippet.at}: no check for language "${snippet.language}"; use ts, js, mjs, sh, json, dockerfile, yaml or none`);
     }
   }
   return problems;

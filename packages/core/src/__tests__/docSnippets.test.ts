@@ -63,6 +63,14 @@ describe('documentation code blocks', () => {
     expect(checkShell(fake('sh', 'pnpm --filter @vopop/example-web nope'))).toHaveLength(1);
     expect(checkShell(fake('sh', 'if then fi'))).toHaveLength(1);
     expect(checkShell(fake('sh', 'pnpm install && pnpm test   # fine\nnpx vopop web-assets --out x'))).toEqual([]);
-    expect(checkOtherBlocks([fake('json', '{ "a": 1, }'), fake('', 'pnpm test'), fake('python', 'x')])).toHaveLength(3);
+    expect(
+      checkOtherBlocks([
+        fake('json', '{ "a": 1, }'),
+        fake('', 'pnpm test'),
+        fake('python', 'x'),
+        fake('dockerfile', 'FROM node:20\nRUN a \\\n  b\nCOPYY . .'),
+        fake('yaml', 'a:\n\tb: 1'),
+      ]),
+    ).toHaveLength(5);
   });
 });
