@@ -14,6 +14,7 @@ import {
   problemFor,
   receiptHeader,
   remoteOpenApiDocument,
+  renderHeadersSchema,
   renderPath,
   renderQuerySchema,
 } from '@vopop/core';
@@ -238,7 +239,7 @@ export function createRenderServer(options: RenderServerOptions): RenderServer {
       const declared = Number(c.req.header('content-length') ?? Number.NaN);
       if (declared > maxBodyBytes) return refuse('payload_too_large', client);
       const idempotencyKey = c.req.header('idempotency-key') ?? '';
-      if (!/^[A-Za-z0-9_-]{16,64}$/.test(idempotencyKey)) return refuse('invalid_request', client);
+      if (!renderHeadersSchema.shape['idempotency-key'].safeParse(idempotencyKey).success) return refuse('invalid_request', client);
       const query = c.req.valid('query');
       const template = templates.get(query.template);
       if (!template) return refuse('template_not_found', client);
