@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+/**
+ * The `vopop` executable: runs the command line (`main.ts`) in a process whose freed native memory
+ * is overwritten.
+ *
+ * Why: the native H.264 encoder frees its packet buffers on its own thread, through glibc, which
+ * leaves freed blocks as they were. One copy of the encoded video therefore outlives the purge in
+ * freed memory that no JavaScript can reach (docs/encoding.md, "Privacy"). glibc's
+ * `malloc.perturb` tunable overwrites every block as it is freed, which removes that copy — at
+ * about 7 % of a generation's time. Tunables are read only when a process starts, so the command
+ * starts itself once more with the setting, waits, and passes on its exit status.
+ */
+import { spawnSync } from 'node:child_process';
+
+/** The tunable and the byte glibc fills freed blocks with (any non-zero value turns it on). */
+const perturb = 'glibc.malloc.perturb';
+const perturbSetting = `${perturb}=165`;
+
+const tunables = process.env.GLIBC_TUNABLES ?? '';
+// Linux only; a C library other than glibc (musl) ignores the variable, at the cost of one start.
+if (!tunables.includes(perturb) && process.platform === 'linux') {
+  // Ctrl-C reaches both processes (one process group): the child aborts, purges and exits 130;
+  // this one only waits for it.
+  process.on('SIGINT', () => undefined);
+  const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    // First in the list: glibc splits the variable in place at ':' while parsing it.
+    env: { ...process.env, GLIBC_TUNABLES: tunables ? `${perturbSetting}:${tunables}` : perturbSetting },
+  });
+  if (child.error) {
+    process.stderr.write(`vopop: could not start (${(child.error as NodeJS.ErrnoException).code ?? 'spawn failed'})\n`);
+    process.exit(1);
+  }
+  if (child.signal) {
+    process.removeAllListeners('SIGINT');
+    process.kill(process.pid, child.signal);
+  }
+  process.exit(child.status ?? 1);
+} else {
+  await import('./main');
+}
