@@ -1,0 +1,133 @@
+import type {
+  DecodeLimits,
+  FaceDetector,
+  ModelBytesSource,
+  Renderer,
+  RemoteRendererOptions,
+  Sha256Function,
+  TfliteModelLoader,
+  VopopPlatform,
+} from '@vopop/core';
+import { createTfliteFaceDetector, defaultWiperRegistry, InvalidArgumentError, RemoteRenderer, sha256Hex } from '@vopop/core';
+import type { SkiaModule } from './decode/skiaModule';
+import { SkiaImageDecoder } from './decode/skiaImageDecoder';
+import type { RNFileSystem } from './files/rnFileSystem';
+import type { CacheSweep } from './files/sweepCache';
+import { defaultPickerCacheFolders, sweepCache } from './files/sweepCache';
+import type { PickedPhoto } from './intake/takePickedPhoto';
+import { takePickedPhoto } from './intake/takePickedPhoto';
+import type { MediaLibraryModule } from './save/mediaLibraryModule';
+import type { VideoToSave } from './save/saveToPhotoLibrary';
+import { saveToPhotoLibrary } from './save/saveToPhotoLibrary';
+
+/**
+ * Options of {@link createRNPlatform}. The app passes the RN libraries' modules it imported;
+ * the SDK imports none of them itself, so each stays the app's choice and version.
+ *
+ * @public
+ */
+export interface RNPlatformOptions {
+  /** Files: `expoFileSystem(FileSystem)` (or a fake in tests). */
+  readonly files: RNFileSystem;
+  /** Decoding: `{ Skia, ColorType, AlphaType }` from `@shopify/react-native-skia`. */
+  readonly skia: SkiaModule;
+  /** Header limits for photos. */
+  readonly decodeLimits?: DecodeLimits;
+  /**
+   * Detection: the TFLite runtime and the model bytes (checked against the pins), or a ready
+   * {@link FaceDetector}.
+   */
+  readonly detector: { readonly loadModel: TfliteModelLoader; readonly models: ModelBytesSource; readonly maxFaces?: number } | FaceDetector;
+  /** Rendering: the rendering service (only the aligned crop leaves the phone), or any renderer. */
+  readonly renderer: RemoteRendererOptions | Renderer;
+  /** Saving: `expo-media-library`'s functions. Without it, {@link RNPlatform.saveToPhotoLibrary} refuses. */
+  readonly mediaLibrary?: MediaLibraryModule;
+  /** Folders of the app's cache where pickers leave copies; swept at start. Default `['ImagePicker']`. */
+  readonly pickerCacheFolders?: readonly string[];
+  /** SHA-256 for the model check. Default: core's pure-JS SHA-256 (Hermes has no WebCrypto digest). */
+  readonly sha256?: Sha256Function;
+}
+
+/**
+ * Everything `generateVideo` needs on a phone, plus photo intake and the opt-in save.
+ *
+ * @public
+ */
+export interface RNPlatform extends VopopPlatform, AsyncDisposable {
+  readonly detector: FaceDetector;
+  readonly files: RNFileSystem;
+  /** What the start-up sweep removed (P6). */
+  readonly swept: CacheSweep;
+  /**
+   * Read a picked photo into SDK-owned memory and delete the picker's cached copy; the result's
+   * receipt lists the deletion. Pass `bytes` to `generateVideo`.
+   */
+  takePickedPhoto(uri: string): Promise<PickedPhoto>;
+  /**
+   * Add the video to the photo library, asking for add-only permission now. Call it only when
+   * the person chose to save; `PermissionDeniedError` when they refuse.
+   */
+  saveToPhotoLibrary(video: VideoToSave): Promise<void>;
+}
+
+function hexToBytes(hex: string): Uint8Array {
+  const bytes = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return bytes;
+}
+
+const pureSha256: Sha256Function = async (bytes) => hexToBytes(sha256Hex(bytes));
+
+function isFaceDetector(value: RNPlatformOptions['detector']): value is FaceDetector {
+  return typeof (value as FaceDetector).detect === 'function';
+}
+
+function isRenderer(value: RNPlatformOptions['renderer']): value is Renderer {
+  return typeof (value as Renderer).render === 'function';
+}
+
+/**
+ * Wire the React Native ports: sweep what an earlier run left in the cache, decode with Skia,
+ * detect with MediaPipe's TFLite models (verified by SHA-256 first), render through the
+ * rendering service. `generateVideo(options, platform)` is the same call as on Node.
+ *
+ * @example
+ * ```ts
+ * await using platform = await createRNPlatform({ files, skia, detector, renderer, mediaLibrary });
+ * const picked = await platform.takePickedPhoto(asset.uri);
+ * const result = await generateVideo({ photo: picked.bytes, consent }, platform);
+ * ```
+ * @public
+ */
+export async function createRNPlatform(options: RNPlatformOptions): Promise<RNPlatform> {
+  const { files } = options;
+  const swept = sweepCache(files, options.pickerCacheFolders ?? defaultPickerCacheFolders);
+  const detector = isFaceDetector(options.detector)
+    ? options.detector
+    : await createTfliteFaceDetector({
+        loadModel: options.detector.loadModel,
+        models: options.detector.models,
+        sha256: options.sha256 ?? pureSha256,
+        ...(options.detector.maxFaces !== undefined ? { maxFaces: options.detector.maxFaces } : {}),
+      });
+  const renderer = isRenderer(options.renderer) ? options.renderer : new RemoteRenderer(options.renderer);
+  const { mediaLibrary } = options;
+  return {
+    decoder: new SkiaImageDecoder(options.skia, options.decodeLimits ? { limits: options.decodeLimits } : {}),
+    detector,
+    renderer,
+    wipers: defaultWiperRegistry,
+    files,
+    swept,
+    takePickedPhoto: (uri) => takePickedPhoto(files, uri),
+    saveToPhotoLibrary: (video) => {
+      if (!mediaLibrary) {
+        return Promise.reject(new InvalidArgumentError('saveToPhotoLibrary: pass `mediaLibrary` (expo-media-library) to createRNPlatform to save videos.'));
+      }
+      return saveToPhotoLibrary(files, mediaLibrary, video);
+    },
+    async [Symbol.asyncDispose]() {
+      detector[Symbol.dispose]();
+    },
+  };
+}
