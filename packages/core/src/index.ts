@@ -70,6 +70,31 @@ export { assertConsent } from './privacy/consentRecord';
 export type { ConsentRecord } from './privacy/consentRecord';
 export { parseConsentPolicy } from './privacy/consentPolicy';
 export type { ConsentPolicy } from './privacy/consentPolicy';
+export { TelemetryRecorder } from './telemetry/telemetryRecorder';
+export type { TelemetryFlushOutcome, TelemetryRecorderOptions } from './telemetry/telemetryRecorder';
+export { telemetryEventNames, telemetryEventSchema } from './telemetry/telemetryEvent';
+export type { TelemetryEvent } from './telemetry/telemetryEvent';
+export { telemetryReportSchema } from './telemetry/telemetryReport';
+export type { TelemetryReport } from './telemetry/telemetryReport';
+export { bucketDuration, photoSizeClass } from './telemetry/telemetryBuckets';
+export { estimateTrueRate, randomizedResponse } from './telemetry/randomizedResponse';
+export {
+  durationBuckets,
+  photoSizeClasses,
+  telemetryErrorCodes,
+  telemetryFeatures,
+  telemetryOutcomes,
+  telemetryPlatforms,
+  telemetryStages,
+} from './telemetry/telemetryVocabulary';
+export type {
+  DurationBucket,
+  PhotoSizeClass,
+  TelemetryFeature,
+  TelemetryOutcome,
+  TelemetryPlatform,
+} from './telemetry/telemetryVocabulary';
+export type { TelemetrySink } from './ports/telemetrySink';
 
 // Detection (exports below)
 export { createFaceDetector } from './detection/createFaceDetector';

@@ -17,6 +17,7 @@ import type { VerifiedDeletionReceipt } from '../remote/deletionReceipt';
 import type { ConsentRecord } from '../privacy/consentRecord';
 import { assertConsent } from '../privacy/consentRecord';
 import type { ConsentPolicy } from '../privacy/consentPolicy';
+import type { TelemetryRecorder } from '../telemetry/telemetryRecorder';
 import { builtInTemplates, defaultTemplateId } from '../templates/builtInTemplates';
 import { parseTemplate } from '../templates/parseTemplate';
 import type { Template } from '../templates/templateSchema';
@@ -78,6 +79,11 @@ export interface GenerateVideoOptions {
   readonly onPurged?: (receipt: PurgeReceipt) => void;
   /** For deterministic lifetimes in receipts (tests). */
   readonly clock?: Clock;
+  /**
+   * Opt-in telemetry (P7): when given and enabled, the stage durations (bucketed) and the
+   * outcome code are counted on the device. Nothing about the photo is recorded.
+   */
+  readonly telemetry?: TelemetryRecorder;
 }
 
 /**
@@ -254,6 +260,7 @@ export async function generateVideo(options: GenerateVideoOptions, platform: Vop
     failure ??= error;
   }
   timings.purge = clock.now() - purgeStarted;
+  options.telemetry?.recordGeneration(timings, failure);
   try {
     options.onPurged?.(receipt);
   } catch (error) {
