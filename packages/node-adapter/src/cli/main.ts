@@ -11,11 +11,13 @@ import { generateCommand } from './generateCommand';
 import { listenForInterrupt } from './interruptSignal';
 import { quoteArgument } from './quoteArgument';
 import { templateCommand } from './templateBuildCommand';
+import { telemetryCommand } from './telemetryCommand';
 import { templatesCommand } from './templatesCommand';
 
 const commands: Readonly<Record<string, CliCommand>> = {
   detect: detectCommand,
   generate: generateCommand,
+  telemetry: telemetryCommand,
   template: templateCommand,
   templates: templatesCommand,
 };
@@ -25,6 +27,7 @@ const usage = `Usage: vopop <command> [options]
 Commands:
   detect <photo>     print the face's box, five points, score and pose (see vopop detect --help)
   generate <photo>   make a face video from a photo, then wipe the photo (see vopop generate --help)
+  telemetry show     print what opt-in telemetry would send (see vopop telemetry --help)
   templates          list the built-in templates
   template build <video> -o <template.json>
                      make a template from a real video (see vopop template build --help)
