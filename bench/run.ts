@@ -15,6 +15,7 @@ const suiteOrder = [
   'ephemeral',
   'decoding',
   'wasmDecoding',
+  'photoMemory',
   'detection',
   'alignment',
   'templates',

@@ -28,10 +28,19 @@ export interface PhotoHeader {
 /**
  * The limits used where a caller sets none, as documented on `DecodeLimits`.
  *
+ * 20 megapixels, from measured peaks (`pnpm bench photoMemory`, docs/reliability.md): a whole
+ * `vopop generate` takes about 290 MiB plus 9–14 MiB per megapixel (the wasm decoder's heap and
+ * the RGBA copy taken out of it; more for progressive JPEGs, whose coefficients the decoder
+ * keeps whole, and for EXIF-rotated ones, which need an upright copy). At 25 MP a progressive
+ * JPEG stored sideways reached 647 MiB, at 40 MP a plain one 648 and a progressive one 767; 20 MP
+ * keeps every kind within the 600 MiB goal. It refuses a 24 MP phone photo (5712×4284), which
+ * peaked at 588 MiB as a plain JPEG: raising the limit needs a decoder that does not hold the
+ * wasm heap and a full copy at once.
+ *
  * @public
  */
 export const photoDecodeLimits: Readonly<Required<DecodeLimits>> = Object.freeze({
-  maxPixels: 40_000_000,
+  maxPixels: 20_000_000,
   maxBytes: 50_000_000,
   maxDimension: 16_384,
 });

@@ -7,7 +7,7 @@ import type { RgbaImage } from './rgbaImage';
  * @public
  */
 export interface DecodeLimits {
-  /** Largest accepted width × height. Default 40 megapixels. */
+  /** Largest accepted width × height. Default 20 megapixels (see `photoDecodeLimits`). */
   readonly maxPixels?: number;
   /** Largest accepted file size in bytes. Default 50 MB. */
   readonly maxBytes?: number;
