@@ -95,6 +95,16 @@ export type {
   TelemetryPlatform,
 } from './telemetry/telemetryVocabulary';
 export type { TelemetrySink } from './ports/telemetrySink';
+export { consentPolicyFor, parseSdkPrivacyConfig, sdkPrivacyConfigSchema } from './disclosures/sdkPrivacyConfig';
+export type { SdkPrivacyConfig } from './disclosures/sdkPrivacyConfig';
+export { dataDeclarations } from './disclosures/dataDeclarations';
+export type { DataDeclaration } from './disclosures/dataDeclarations';
+export { privacyManifest } from './disclosures/privacyManifest';
+export { playDataSafety } from './disclosures/playDataSafety';
+export type { PlayDataSafetyAnswers } from './disclosures/playDataSafety';
+export { noCollectionStatement, privacyNotice } from './disclosures/privacyNotice';
+export { retentionSchedule } from './disclosures/retentionSchedule';
+export { disclosureFileNames, generateDisclosures } from './disclosures/generateDisclosures';
 
 // Detection (exports below)
 export { createFaceDetector } from './detection/createFaceDetector';
