@@ -9,6 +9,7 @@ import { detectCommand } from './detectCommand';
 import { describeError, exitCodes } from './exitCodes';
 import { generateCommand } from './generateCommand';
 import { listenForInterrupt } from './interruptSignal';
+import { privacyCommand } from './privacyCommand';
 import { quoteArgument } from './quoteArgument';
 import { templateCommand } from './templateBuildCommand';
 import { telemetryCommand } from './telemetryCommand';
@@ -17,6 +18,7 @@ import { templatesCommand } from './templatesCommand';
 const commands: Readonly<Record<string, CliCommand>> = {
   detect: detectCommand,
   generate: generateCommand,
+  privacy: privacyCommand,
   telemetry: telemetryCommand,
   template: templateCommand,
   templates: templatesCommand,
@@ -27,6 +29,8 @@ const usage = `Usage: vopop <command> [options]
 Commands:
   detect <photo>     print the face's box, five points, score and pose (see vopop detect --help)
   generate <photo>   make a face video from a photo, then wipe the photo (see vopop generate --help)
+  privacy --config <file> --out <dir>
+                     write the privacy manifest, Play answers, notice and retention schedule
   telemetry show     print what opt-in telemetry would send (see vopop telemetry --help)
   templates          list the built-in templates
   template build <video> -o <template.json>
