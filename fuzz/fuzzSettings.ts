@@ -54,3 +54,6 @@ export const cliEvery = Math.max(1, integer('FUZZ_CLI_EVERY', 100));
  * docs/reliability.md), so that a long run measures everything else. Default: run them, and fail.
  */
 export const skipSharpExifCycles = process.env.FUZZ_SHARP_EXIF_CYCLES === 'skip';
+
+/** `FUZZ_RESULTS=<file>`: append each input's result as a JSON line, to follow a long run. */
+export const resultsFile = process.env.FUZZ_RESULTS || undefined;

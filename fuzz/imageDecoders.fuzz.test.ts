@@ -7,7 +7,7 @@
  * crash or a hang is seen, pinned to its input, and the run goes on from the next one.
  */
 import { fork } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,7 @@ import {
   generateEvery,
   inputLimitMs,
   replayCommand,
+  resultsFile,
   skipSharpExifCycles,
 } from './fuzzSettings';
 import { mutationKinds } from './imageMutations';
@@ -80,6 +81,7 @@ function runChild(from: number, to: number, results: Result[], failures: Failure
         arm(inputLimitMs);
       } else if (message.type === 'result') {
         results.push(message);
+        if (resultsFile) appendFileSync(resultsFile, `${JSON.stringify(message)}\n`);
         current = undefined;
         arm(inputLimitMs);
       } else finished = true;

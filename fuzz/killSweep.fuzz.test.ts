@@ -1,14 +1,15 @@
 /**
  * The kill sweep (P6): the built `vopop generate` killed with SIGKILL at `KILL_RUNS` (≥ 50) seeded
  * moments spread over a whole run (start-up, models, decode, detect, render, encode, write), on
- * a face photo with the default template cut to half a second. Each
+ * a face photo with the default template cut to half a second; even runs kill the job's whole
+ * process group, odd runs only the pid that was started (a killed job must leave no process). Each
  * run gets a fresh private TMPDIR, HOME and working folder. After each kill: what the killed
  * process left in the temp dir, at the output path and anywhere else; then the next start (the
  * same command, run to completion in the same folders) must leave no file in the temp dir, and
  * nothing may ever appear outside the temp dir and the output folder.
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,10 +21,28 @@ import { fuzzRandom } from './fuzzRandom';
 import { fuzzSeed, killRuns } from './fuzzSettings';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const cli = join(repoRoot, 'packages/node-adapter/dist/cli.js');
+const builtCli = join(repoRoot, 'packages/node-adapter/dist/cli.js');
 const photo = join(facesDir, 'portrait_small.jpg');
 const base = mkdtempSync(join(tmpdir(), 'vopop-kill-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+/**
+ * A copy of the three built packages the CLI runs from (dist, manifest, model files, and their
+ * node_modules links, kept relative), beside a link to the workspace's node_modules: the sweep
+ * runs the CLI as built when it started, even if `pnpm build` rewrites dist/ meanwhile.
+ */
+function snapshotBuiltCli(): string {
+  const root = join(base, 'built');
+  for (const name of ['core', 'models', 'node-adapter']) {
+    const from = join(repoRoot, 'packages', name);
+    for (const entry of ['dist', 'files', 'package.json', 'node_modules']) {
+      if (!existsSync(join(from, entry))) continue;
+      cpSync(join(from, entry), join(root, 'packages', name, entry), { recursive: true, verbatimSymlinks: true });
+    }
+  }
+  symlinkSync(join(repoRoot, 'node_modules'), join(root, 'node_modules'));
+  return join(root, 'packages/node-adapter/dist/cli.js');
+}
 
 /**
  * The default template cut to half a second (15 frames at 720×1280): every stage still runs and
@@ -67,29 +86,73 @@ function files(root: string): string[] {
     .sort();
 }
 
-/** Run `vopop generate` in `folders`; kill it after `killAfterMs` if given. */
+/** The CLI the runs start: the snapshot once the test has taken it. */
+let cli = builtCli;
+
+/** Whether any process of the group `pgid` is still alive. */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What to kill: `vopop` re-runs itself once (bin.ts, for glibc's malloc.perturb), so a job is two
+ * processes. `group` kills both, as a container stop or `kill -9 -- -pgid` does; `top` kills only
+ * the pid the caller started, as `kill -9 <pid>` or a supervisor does.
+ */
+type KillTarget = 'group' | 'top';
+
+/** Run `vopop generate` in `folders` (its own process group); kill it after `kill.afterMs` if given. */
 function generate(
   folders: Folders,
   output: string,
-  killAfterMs?: number,
-): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number; stdout: string }> {
+  kill?: { readonly afterMs: number; readonly target: KillTarget },
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number; stdout: string; pgid: number }> {
   const started = performance.now();
   const child = spawn(process.execPath, [cli, 'generate', photo, '--consent', '--json', '--template', templateFile, '-o', output], {
     cwd: folders.work,
     env: { ...process.env, TMPDIR: folders.tmp, HOME: folders.home },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
+  const pgid = child.pid!;
   let stdout = '';
   child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
-  const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+  const timer =
+    kill === undefined
+      ? undefined
+      : setTimeout(() => {
+          try {
+            if (kill.target === 'group') process.kill(-pgid, 'SIGKILL');
+            else child.kill('SIGKILL');
+          } catch {
+            // Already gone.
+          }
+        }, kill.afterMs);
   return new Promise((resolvePromise, reject) => {
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
-      resolvePromise({ code, signal, ms: performance.now() - started, stdout });
+      resolvePromise({ code, signal, ms: performance.now() - started, stdout, pgid });
     });
   });
+}
+
+/** Kill what is left of group `pgid` and wait until it is gone (processes this test started). */
+async function reap(pgid: number): Promise<void> {
+  for (let i = 0; i < 100 && groupAlive(pgid); i++) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // Gone between the check and the kill.
+    }
+    await new Promise((resolveWait) => setTimeout(resolveWait, 50));
+  }
 }
 
 /** Frames ffprobe decodes from `file`, or undefined when it cannot read it. */
@@ -107,7 +170,8 @@ async function framesIn(file: string): Promise<number | undefined> {
 }
 
 it(`leaves nothing behind when vopop generate is killed at ${killRuns} random moments`, async () => {
-  expect(existsSync(cli), `${cli} is missing: run pnpm build (pnpm test:fuzz does)`).toBe(true);
+  expect(existsSync(builtCli), `${builtCli} is missing: run pnpm build (pnpm test:fuzz does)`).toBe(true);
+  cli = snapshotBuiltCli();
   expect(killRuns).toBeGreaterThan(0);
   // One undisturbed run sets the span the kill moments are drawn from.
   const reference = freshFolders('reference');
@@ -118,15 +182,23 @@ it(`leaves nothing behind when vopop generate is killed at ${killRuns} random mo
   process.stdout.write(`kill sweep: seed ${fuzzSeed}, ${killRuns} kills in 0…${span} ms (replay: FUZZ_SEED=${fuzzSeed} KILL_RUNS=${killRuns} pnpm test:fuzz)\n`);
 
   const random = fuzzRandom(fuzzSeed ^ 0x6b696c6c);
-  const tally = { killed: 0, finishedFirst: 0, tempFilesAfterKill: 0, noOutput: 0, completeOutput: 0, partialTempFiles: 0 };
+  const tally = { killed: 0, finishedFirst: 0, orphans: 0, tempFilesAfterKill: 0, noOutput: 0, completeOutput: 0, partialTempFiles: 0 };
   const problems: string[] = [];
   for (let run = 0; run < killRuns; run++) {
     const folders = freshFolders(`run${run}`);
     const delay = random.below(span + 1);
-    const killed = await generate(folders, 'out/video.mp4', delay);
-    const at = `run ${run} (kill at ${delay} ms)`;
+    const target: KillTarget = run % 2 === 0 ? 'group' : 'top';
+    const killed = await generate(folders, 'out/video.mp4', { afterMs: delay, target });
+    const at = `run ${run} (kill ${target} at ${delay} ms)`;
     if (killed.signal === 'SIGKILL') tally.killed++;
     else tally.finishedFirst++;
+    // A killed job must be dead: a process of it that lives on still holds the photo and still
+    // writes. Reaped here so that the checks below see a finished state.
+    if (groupAlive(killed.pgid)) {
+      tally.orphans++;
+      problems.push(`${at}: a process of the killed job kept running (the re-run child of bin.ts)`);
+      await reap(killed.pgid);
+    }
 
     // What the killed process left.
     tally.tempFilesAfterKill += files(folders.tmp).length;
@@ -143,6 +215,7 @@ it(`leaves nothing behind when vopop generate is killed at ${killRuns} random mo
 
     // The next start: the same job, to completion, in the same folders.
     const next = await generate(folders, 'out/next.mp4');
+    await reap(next.pgid);
     if (next.code !== 0) problems.push(`${at}: the next start failed (exit ${next.code}): ${next.stdout.slice(0, 500)}`);
     const leftInTemp = files(folders.tmp);
     if (leftInTemp.length > 0) problems.push(`${at}: temp files after the next start: ${leftInTemp.join(', ')}`);
