@@ -103,13 +103,19 @@ export interface CapturedRequest {
  * A TCP proxy on loopback that forwards to `target` and records every byte the client sends,
  * so a test sees exactly what reached the service: request line, headers and body.
  */
-export async function startRecordingProxy(target: URL): Promise<{ url: string; captured: () => CapturedRequest[]; close: () => Promise<void> }> {
+export async function startRecordingProxy(
+  target: URL,
+): Promise<{ url: string; captured: () => CapturedRequest[]; answers: () => Buffer[]; close: () => Promise<void> }> {
   const streams: Buffer[][] = [];
+  const answers: Buffer[][] = [];
   const server: TcpServer = createTcpServer((client) => {
     const chunks: Buffer[] = [];
+    const answer: Buffer[] = [];
     streams.push(chunks);
+    answers.push(answer);
     const upstream = connect(Number(target.port), target.hostname);
     client.on('data', (chunk: Buffer) => chunks.push(Buffer.from(chunk)));
+    upstream.on('data', (chunk: Buffer) => answer.push(Buffer.from(chunk)));
     client.pipe(upstream).pipe(client);
     client.on('error', () => upstream.destroy());
     upstream.on('error', () => client.destroy());
@@ -120,6 +126,8 @@ export async function startRecordingProxy(target: URL): Promise<{ url: string; c
   return {
     url: `http://127.0.0.1:${port}`,
     captured: () => streams.flatMap((chunks) => splitRequests(Buffer.concat(chunks))),
+    /** Everything the service sent back, per connection. */
+    answers: () => answers.map((chunks) => Buffer.concat(chunks)),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
