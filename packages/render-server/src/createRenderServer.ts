@@ -23,6 +23,8 @@ import { RateLimiter } from './rateLimiter';
 import { readBody } from './readBody';
 import type { ReceiptSigner } from './receiptSigner';
 import { renderJob } from './renderJob';
+import type { TelemetryAggregateStore } from './telemetryAggregateStore';
+import { telemetryIngestRoutes } from './telemetryIngest';
 
 /**
  * One line of the server's log. It carries counts, codes and times only: never a payload, an
@@ -82,6 +84,8 @@ export interface RenderServerOptions {
   readonly buildId?: string;
   /** Where log events go. Default: nowhere. */
   readonly log?: (event: RenderServerLogEvent) => void;
+  /** When given, the anonymous telemetry ingest (`POST /v1/telemetry`) stores into it (k-thresholded). */
+  readonly telemetry?: TelemetryAggregateStore;
 }
 
 /**
@@ -202,6 +206,7 @@ export function createRenderServer(options: RenderServerOptions): RenderServer {
     (c) => c.json({ keys: [options.signer.publicKey] }, 200),
   );
   app.get('/openapi.json', (c) => c.json(remoteOpenApiDocument()));
+  if (options.telemetry) app.route('/', telemetryIngestRoutes(options.telemetry));
 
   // Who is calling and how often, before any byte of the body is read.
   app.use(renderPath, async (c, next) => {

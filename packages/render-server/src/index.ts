@@ -15,3 +15,6 @@ export { renderJob } from './renderJob';
 export type { RenderJobInput, RenderJobLimits, RenderJobOutcome } from './renderJob';
 export { Admission } from './admission';
 export { RateLimiter } from './rateLimiter';
+export { TelemetryAggregateStore } from './telemetryAggregateStore';
+export type { TelemetryCell } from './telemetryAggregateStore';
+export { telemetryIngestRoutes } from './telemetryIngest';
