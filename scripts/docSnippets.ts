@@ -96,7 +96,7 @@ const scratchDir = join(repoRoot, 'test-output', 'doc-snippets');
 /** The published entry points, mapped to their sources (as the workspace's source condition does). */
 function packagePaths(): Record<string, string[]> {
   const paths: Record<string, string[]> = {};
-  for (const name of ['core', 'models', 'node-adapter', 'web-adapter']) {
+  for (const name of ['core', 'models', 'node-adapter', 'rn-adapter', 'web-adapter']) {
     const manifest = JSON.parse(readFileSync(join(repoRoot, 'packages', name, 'package.json'), 'utf8')) as {
       exports: Record<string, string | Record<string, unknown>>;
     };
