@@ -51,7 +51,7 @@ describe('assertConsent with the app\'s policy', () => {
     expect(() => assertConsent({ ...good, ageConfirmation: { method: 'self-declared', minimumAge: 21 } }, 'on-device', undefined, policy)).not.toThrow();
   });
 
-  it.each(refusals)('refuses %s with reason %s', (_name, record, reason) => {
+  it.each(refusals)('refuses %s with its reason', (_name, record, reason) => {
     const error = refusalOf(() => assertConsent(record, 'on-device', undefined, policy));
     expect(error.reason).toBe(reason);
     expect(error.code).toBe('CONSENT_REQUIRED');
@@ -75,7 +75,7 @@ describe('assertConsent with the app\'s policy', () => {
 });
 
 describe('generateVideo refuses before any decode (P8, fake ports)', () => {
-  it.each(refusals)('%s: ConsentRequiredError (%s), no port called, nothing held, photo untouched', async (_name, record, reason) => {
+  it.each(refusals)('%s: ConsentRequiredError with its reason, no port called, nothing held, photo untouched', async (_name, record, reason) => {
     const platform = { ...createFakePlatform(), consentPolicy: policy };
     const photo = fakePhoto();
     const original = photo.slice();

@@ -42,7 +42,7 @@ describe('consent on Node (createNodePlatform with the app\'s policy)', () => {
     ['no age confirmation', withoutAge, 'age-not-confirmed'],
     ['a lower confirmed age', { ...good, ageConfirmation: { method: 'self-declared', minimumAge: 13 } }, 'age-below-limit'],
     ['an expired notice version', { ...good, noticeVersion: '2025-01' }, 'notice-version-not-accepted'],
-  ])('%s: refused (%s) before the real decoder is called', async (_name, record, reason) => {
+  ])('%s: refused with its reason before the real decoder is called', async (_name, record, reason) => {
     const decode = vi.spyOn(platform.decoder, 'decode');
     const detect = vi.spyOn(platform.detector, 'detect');
     const photo = readFileSync(join(facesDir, 'portrait_small.jpg'));

@@ -60,7 +60,7 @@ afterEach(() => {
 });
 
 describe('consent policy in the worker (P8)', () => {
-  it.each(refusals)('worker: %s is refused (%s) before its decoder is called; the photo is wiped', async (_name, record, reason) => {
+  it.each(refusals)('worker: %s is refused with its reason before its decoder is called; the photo is wiped', async (_name, record, reason) => {
     const calls: string[] = [];
     const api = createVopopWorkerApi(recordingFactory(calls));
     await api.init({ modelsUrl: 'http://127.0.0.1/models/', consentPolicy: policy });
@@ -85,7 +85,7 @@ describe('consent policy in the worker (P8)', () => {
     api.close();
   });
 
-  it.each(refusals)('page: %s is refused (%s) before the photo leaves the page', async (_name, record, reason) => {
+  it.each(refusals)('page: %s is refused with its reason before the photo leaves the page', async (_name, record, reason) => {
     const calls: string[] = [];
     const channel = new MessageChannel();
     exposeWorkerApi(channel.port2 as never, recordingFactory(calls));
