@@ -6,10 +6,10 @@
  * Inputs are synthetic meshes shaped like a face (the canonical dense face, placed by a random
  * similarity, with pixel noise): the cost depends on the point count, not on the values.
  */
-import { alignFace } from '../packages/core/src/alignment/alignFace';
-import { fivePointsFromMesh } from '../packages/core/src/alignment/fivePoints';
-import { estimateHeadPose } from '../packages/core/src/alignment/headPose';
-import type { FaceLandmarks } from '../packages/core/src/detection/faceLandmarks';
+import { alignFace } from '../packages/core/src/align/alignFace';
+import { fivePointsFromMesh } from '../packages/core/src/align/fivePoints';
+import { estimateHeadPose } from '../packages/core/src/align/headPose';
+import type { FaceLandmarks } from '../packages/core/src/detect/faceLandmarks';
 import { similarityAffine, transformPoints } from '../packages/core/src/geometry/affine2d';
 import { canonicalDenseFace } from '../packages/core/src/geometry/canonicalDenseFace';
 import { canonicalFivePoints } from '../packages/core/src/geometry/canonicalFace';

@@ -10,11 +10,11 @@
  *
  * Imports come from source so that the figures describe the code in the tree without a build.
  */
-import { createFaceCompositor } from '../packages/core/src/compositing/faceCompositor';
-import { faceOutline, faceRegion, rasteriseFaceMask } from '../packages/core/src/compositing/faceMask';
-import { copyFrame } from '../packages/core/src/compositing/framePool';
-import type { FaceLandmarks } from '../packages/core/src/detection/faceLandmarks';
-import { EphemeralScope } from '../packages/core/src/ephemeral/ephemeralScope';
+import { createFaceCompositor } from '../packages/core/src/render/compositing/faceCompositor';
+import { faceOutline, faceRegion, rasteriseFaceMask } from '../packages/core/src/render/compositing/faceMask';
+import { copyFrame } from '../packages/core/src/render/compositing/framePool';
+import type { FaceLandmarks } from '../packages/core/src/detect/faceLandmarks';
+import { EphemeralScope } from '../packages/core/src/purge/ephemeralScope';
 import { invertAffine, similarityAffine } from '../packages/core/src/geometry/affine2d';
 import type { Affine2D } from '../packages/core/src/geometry/affine2d';
 import type { RgbaImage } from '../packages/core/src/ports/rgbaImage';

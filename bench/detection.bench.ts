@@ -18,7 +18,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EphemeralScope, type FaceDetector, type FaceDetectorOptions, type FaceLandmarks, type RgbaImage } from '@vopop/core';
 import { modelManifest } from '@vopop/models';
-import { readVerifiedGraph, verifiedGraphHandler } from '../packages/core/src/detection/verifiedModelFiles';
+import { readVerifiedGraph, verifiedGraphHandler } from '../packages/core/src/detect/verifiedModelFiles';
 import { createNodeFaceDetector, nodeModelBytesSource, nodeSha256, useNodeTfjsBackend } from '../packages/node-adapter/src/index';
 import { type BenchSection, type BenchSuite, type Sample, compareInterleaved, measure, ms, peakRssMiB, ratio, table } from './harness';
 import { facesDir as faces } from '../fixtures/faces/facesDir';

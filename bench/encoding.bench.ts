@@ -15,8 +15,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EphemeralScope, rgbaToI420, i420ByteLength, bt601LimitedColorSpace } from '@vopop/core';
 import type { EncodedVideo, VideoEncoderPort } from '@vopop/core';
-import { decodeVideoFile } from '../packages/node-adapter/src/video/decodeVideoFile';
-import { createNodeVideoEncoder } from '../packages/node-adapter/src/webcodecs/nodeVideoEncoder';
+import { decodeVideoFile } from '../packages/node-adapter/src/templates/decodeVideoFile';
+import { createNodeVideoEncoder } from '../packages/node-adapter/src/encode/nodeVideoEncoder';
 import { type BenchSection, type BenchSuite, type Sample, compareInterleaved, ratio, table } from './harness';
 
 const fps = 30;
@@ -37,7 +37,7 @@ function childPeak(dir: string, mode: 'encode' | 'decode', path: string, frames:
     `
     import { readFileSync, writeFileSync } from 'node:fs';
     import { EphemeralScope } from ${src('core/src/index.ts')};
-    import { createNodeVideoEncoder } from ${src('node-adapter/src/webcodecs/nodeVideoEncoder.ts')};
+    import { createNodeVideoEncoder } from ${src('node-adapter/src/encode/nodeVideoEncoder.ts')};
     import { decodeVideoFile } from ${src('node-adapter/src/video/decodeVideoFile.ts')};
     const size = 512;
     if (${JSON.stringify(mode)} === 'encode') {

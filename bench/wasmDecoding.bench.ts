@@ -15,7 +15,7 @@ import { NodeImageDecoder } from '../packages/node-adapter/src/decode/nodeImageD
 import {
   WasmImageDecoder,
   loadNodePhotoCodecModules,
-} from '../packages/node-adapter/src/wasmDecode/wasmImageDecoder';
+} from '../packages/node-adapter/src/decode/wasmImageDecoder';
 import { type BenchSection, type BenchSuite, compareInterleaved, ms, ratio, table } from './harness';
 import { facesDir as faces } from '../fixtures/faces/facesDir';
 

@@ -15,7 +15,7 @@ import type { EphemeralScope as Scope, ImageDecoder } from '@vopop/core';
 import { EphemeralScope, GenerationFailedError, builtInTemplates, generateVideo, isAllZero, isVopopError } from '@vopop/core';
 import { createNodePlatform } from '../packages/node-adapter/src/nodePlatform';
 import { NodeImageDecoder } from '../packages/node-adapter/src/decode/nodeImageDecoder';
-import { WasmImageDecoder } from '../packages/node-adapter/src/wasmDecode/wasmImageDecoder';
+import { WasmImageDecoder } from '../packages/node-adapter/src/decode/wasmImageDecoder';
 import { detectCommand } from '../packages/node-adapter/src/cli/detectCommand';
 import { generateCommand } from '../packages/node-adapter/src/cli/generateCommand';
 import type { CliIo } from '../packages/node-adapter/src/cli/cliIo';

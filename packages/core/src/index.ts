@@ -5,31 +5,31 @@
  */
 
 // Ephemeral data
-export { EphemeralHandle } from './ephemeral/ephemeralHandle';
-export type { HandleAdopter, HoldOptions } from './ephemeral/ephemeralHandle';
-export { EphemeralScope } from './ephemeral/ephemeralScope';
-export type { ScopeOptions } from './ephemeral/ephemeralScope';
-export type { HandleKind } from './ephemeral/handleKind';
+export { EphemeralHandle } from './purge/ephemeralHandle';
+export type { HandleAdopter, HoldOptions } from './purge/ephemeralHandle';
+export { EphemeralScope } from './purge/ephemeralScope';
+export type { ScopeOptions } from './purge/ephemeralScope';
+export type { HandleKind } from './purge/handleKind';
 export type {
   PurgeOutcome,
   PurgeReceipt,
   PurgeRecord,
   PurgeTotals,
-} from './ephemeral/purgeReceipt';
-export type { WipeOutcome, Wiper } from './ephemeral/wiper';
-export { WiperRegistry, defaultWiperRegistry } from './ephemeral/wiperRegistry';
+} from './purge/purgeReceipt';
+export type { WipeOutcome, Wiper } from './purge/wiper';
+export { WiperRegistry, defaultWiperRegistry } from './purge/wiperRegistry';
 export {
   arrayBufferWiper,
   bufferWipers,
   dataViewWiper,
   typedArrayWiper,
-} from './ephemeral/bufferWipers';
-export type { AnyTypedArray } from './ephemeral/bufferWipers';
-export { isAllZero } from './ephemeral/zeroFill';
-export { LeakDetector, leakDetector } from './ephemeral/leakDetector';
-export type { LeakReport, LeakReporter } from './ephemeral/leakDetector';
-export type { Clock } from './ephemeral/clock';
-export { systemClock } from './ephemeral/clock';
+} from './purge/bufferWipers';
+export type { AnyTypedArray } from './purge/bufferWipers';
+export { isAllZero } from './purge/zeroFill';
+export { LeakDetector, leakDetector } from './purge/leakDetector';
+export type { LeakReport, LeakReporter } from './purge/leakDetector';
+export type { Clock } from './ports/clock';
+export { systemClock } from './ports/clock';
 
 // Ports (implemented by adapters)
 export type { RgbaImage } from './ports/rgbaImage';
@@ -37,21 +37,21 @@ export type { DecodeLimits, ImageDecoder } from './ports/imageDecoder';
 export type { TempFile, TempStore } from './ports/tempStore';
 
 // Image codecs (exports below)
-export { decodePng } from './imageCodecs/decodePng';
-export type { PngDecodeOptions } from './imageCodecs/decodePng';
-export { SandboxedImageDecoder } from './imageCodecs/sandboxedImageDecoder';
-export type { PhotoCodecModules, SandboxedImageDecoderOptions } from './imageCodecs/sandboxedImageDecoder';
-export { WasmSandbox } from './imageCodecs/wasmSandbox';
-export { compactInitialMemory, compilePhotoCodecModules } from './imageCodecs/compactWasmMemory';
+export { decodePng } from './decode/decodePng';
+export type { PngDecodeOptions } from './decode/decodePng';
+export { SandboxedImageDecoder } from './decode/sandboxedImageDecoder';
+export type { PhotoCodecModules, SandboxedImageDecoderOptions } from './decode/sandboxedImageDecoder';
+export { WasmSandbox } from './decode/wasmSandbox';
+export { compactInitialMemory, compilePhotoCodecModules } from './decode/compactWasmMemory';
 export type {
   EmscriptenFactory,
   EmscriptenModuleArg,
   SandboxRelease,
   WasmSandboxOptions,
-} from './imageCodecs/wasmSandbox';
-export { readExifOrientation, readTiffOrientation } from './imageCodecs/exifOrientation';
-export type { ExifOrientation } from './imageCodecs/exifOrientation';
-export { orientRgba, orientedSize } from './imageCodecs/orientRgba';
+} from './decode/wasmSandbox';
+export { readExifOrientation, readTiffOrientation } from './decode/exifOrientation';
+export type { ExifOrientation } from './decode/exifOrientation';
+export { orientRgba, orientedSize } from './decode/orientRgba';
 export {
   checkPhotoLimits,
   photoDecodeLimits,
@@ -59,11 +59,11 @@ export {
   readPhotoHeader,
   resolvePhotoLimits,
   sniffPhotoFormat,
-} from './imageCodecs/photoHeader';
-export type { PhotoFormat, PhotoHeader } from './imageCodecs/photoHeader';
-export { sniffImageFormat } from './imageCodecs/sniffImageFormat';
-export { preparePhotoDecode } from './imageCodecs/preparePhotoDecode';
-export type { PreparedPhotoDecode } from './imageCodecs/preparePhotoDecode';
+} from './decode/photoHeader';
+export type { PhotoFormat, PhotoHeader } from './decode/photoHeader';
+export { sniffImageFormat } from './decode/sniffImageFormat';
+export { preparePhotoDecode } from './decode/preparePhotoDecode';
+export type { PreparedPhotoDecode } from './decode/preparePhotoDecode';
 
 // Privacy
 export { assertConsent } from './privacy/consentRecord';
@@ -107,20 +107,20 @@ export { retentionSchedule } from './disclosures/retentionSchedule';
 export { disclosureFileNames, generateDisclosures } from './disclosures/generateDisclosures';
 
 // Detection (exports below)
-export { createFaceDetector } from './detection/createFaceDetector';
+export { createFaceDetector } from './detect/createFaceDetector';
 export type {
   DetectOptions,
   DetectionMode,
   FaceDetector,
   FaceDetectorOptions,
   LandmarkCount,
-} from './detection/faceDetector';
-export type { ModelBytesSource, PinnedModelFile, Sha256Function } from './detection/modelBytesSource';
-export { installIntBatchMatMulFix } from './detection/intBatchMatMulFix';
+} from './ports/faceDetector';
+export type { ModelBytesSource, PinnedModelFile, Sha256Function } from './ports/modelBytesSource';
+export { installIntBatchMatMulFix } from './detect/intBatchMatMulFix';
 export { ModelIntegrityError } from './errors/modelIntegrityError';
 export type { ModelIntegrityReason } from './errors/modelIntegrityError';
-export { faceLandmarksWiper } from './detection/faceLandmarks';
-export type { FaceLandmarks } from './detection/faceLandmarks';
+export { faceLandmarksWiper } from './detect/faceLandmarks';
+export type { FaceLandmarks } from './detect/faceLandmarks';
 
 // Geometry and alignment (exports below)
 export { affineRotation } from './geometry/affine2d';
@@ -129,15 +129,15 @@ export type { SimilarityFit } from './geometry/fitSimilarity';
 export { fitAffine } from './geometry/fitAffine';
 export type { FitOptions, PointArray, PointFit } from './geometry/pointFit';
 export { canonicalDenseFace, denseFacePointCount } from './geometry/canonicalDenseFace';
-export { meshIndices, meshLayouts } from './alignment/meshIndices';
-export { fivePointsFromMesh } from './alignment/fivePoints';
-export { alignFace, faceAlignmentWiper } from './alignment/alignFace';
-export type { AlignmentPointSet, AlignOptions, FaceAlignment } from './alignment/alignFace';
-export { estimateHeadPose } from './alignment/headPose';
-export type { HeadPose } from './alignment/headPose';
-export { selectFace } from './policy/selectFace';
-export { defaultFacePolicy, resolveFacePolicy } from './policy/facePolicy';
-export type { FacePolicy, ResolvedFacePolicy } from './policy/facePolicy';
+export { meshIndices, meshLayouts } from './align/meshIndices';
+export { fivePointsFromMesh } from './align/fivePoints';
+export { alignFace, faceAlignmentWiper } from './align/alignFace';
+export type { AlignmentPointSet, AlignOptions, FaceAlignment } from './align/alignFace';
+export { estimateHeadPose } from './align/headPose';
+export type { HeadPose } from './align/headPose';
+export { selectFace } from './select/selectFace';
+export { defaultFacePolicy, resolveFacePolicy } from './select/facePolicy';
+export type { FacePolicy, ResolvedFacePolicy } from './select/facePolicy';
 export { NoFaceError } from './errors/noFaceError';
 export { MultipleFacesError } from './errors/multipleFacesError';
 export { FaceTooSmallError } from './errors/faceTooSmallError';
@@ -186,18 +186,18 @@ export { assetPathProblem, isSafeAssetPath } from './templates/assetPath';
 export { templateJsonSchema } from './templates/templateJsonSchema';
 export { resolveFaceTrack, similarityFivePoints } from './templates/resolveFaceTrack';
 export type { ResolvedFaceTrack } from './templates/resolveFaceTrack';
-export { BackgroundRenderer, renderBackground } from './templates/backgroundRenderer';
+export { BackgroundRenderer, renderBackground } from './render/backgroundRenderer';
 export { builtInTemplates, defaultTemplateId, getBuiltInTemplate } from './templates/builtInTemplates';
 export { TemplateInvalidError } from './errors/templateInvalidError';
 export type { TemplateIssue } from './errors/templateInvalidError';
 
 // Compositing (exports below)
-export { createFaceCompositor } from './compositing/faceCompositor';
-export type { FaceCompositor, FaceCompositorOptions } from './compositing/faceCompositor';
-export { FramePool, copyFrame } from './compositing/framePool';
-export type { FramePoolOptions } from './compositing/framePool';
-export { applyColourTransfer, measureLabStats } from './compositing/colourTransfer';
-export type { LabStats } from './compositing/colourTransfer';
+export { createFaceCompositor } from './render/compositing/faceCompositor';
+export type { FaceCompositor, FaceCompositorOptions } from './render/compositing/faceCompositor';
+export { FramePool, copyFrame } from './render/compositing/framePool';
+export type { FramePoolOptions } from './render/compositing/framePool';
+export { applyColourTransfer, measureLabStats } from './render/compositing/colourTransfer';
+export type { LabStats } from './render/compositing/colourTransfer';
 
 // Encoding (exports below)
 export type {
@@ -208,21 +208,21 @@ export type {
   VideoEncodeOptions,
   VideoEncoderPort,
   VideoEncoderSession,
-} from './encoding/videoEncoderPort';
-export { WebCodecsVideoEncoder } from './encoding/webCodecsVideoEncoder';
+} from './ports/videoEncoder';
+export { WebCodecsVideoEncoder } from './encode/webCodecsVideoEncoder';
 export type {
   EncoderInputFormat,
   NativeMemoryReclaim,
   WebCodecsVideoEncoderOptions,
-} from './encoding/webCodecsVideoEncoder';
-export { bt601LimitedColorSpace, i420ByteLength, rgbaToI420 } from './encoding/bt601';
-export { decodeVideo } from './encoding/decodeVideo';
+} from './encode/webCodecsVideoEncoder';
+export { bt601LimitedColorSpace, i420ByteLength, rgbaToI420 } from './encode/bt601';
+export { decodeVideo } from './encode/decodeVideo';
 export type {
   DecodeVideoOptions,
   DecodedVideoInfo,
   VideoByteSource,
   VideoFrameCallback,
-} from './encoding/decodeVideo';
+} from './encode/decodeVideo';
 export { EncoderUnavailableError } from './errors/encoderUnavailableError';
 export type { EncoderUnavailableReason } from './errors/encoderUnavailableError';
 export { RenderFailedError } from './errors/renderFailedError';
@@ -233,8 +233,8 @@ export type { RenderServiceFailure } from './errors/renderServiceError';
 // Pipeline
 export { generateVideo, resolveTemplate } from './pipeline/generateVideo';
 export type { GenerateVideoOptions, GeneratedVideo, VopopPlatform } from './pipeline/generateVideo';
-export { LocalRenderer } from './pipeline/localRenderer';
-export type { LocalRendererOptions } from './pipeline/localRenderer';
+export { LocalRenderer } from './render/localRenderer';
+export type { LocalRendererOptions } from './render/localRenderer';
 export { generationStages } from './pipeline/generationProgress';
 export type { GenerationProgress, GenerationStage, StageTimings } from './pipeline/generationProgress';
 export type { RenderJob, RenderedVideo, Renderer } from './ports/renderer';
@@ -268,7 +268,7 @@ export { RemoteRenderer } from './remote/remoteRenderer';
 export type { RemoteRendererOptions, RemoteRetryOptions } from './remote/remoteRenderer';
 export type { BackgroundFrames, BackgroundSource } from './ports/backgroundSource';
 export type { TemplateAssets } from './ports/templateAssets';
-export { RecordedBackgroundSource } from './templates/recordedBackgroundSource';
+export { RecordedBackgroundSource } from './backgrounds/recorded/recordedBackgroundSource';
 
 // Errors
 export { ImageDecodeError } from './errors/imageDecodeError';

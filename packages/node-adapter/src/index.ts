@@ -19,16 +19,16 @@ export { checkOutputTarget, writeOutputFile } from './files/writeOutputFile';
 export type { OutputChunkWriter, OutputTarget, OutputTargetOptions } from './files/writeOutputFile';
 
 // Detection (exports below)
-export { createNodeFaceDetector } from './tfjs/createNodeFaceDetector';
-export type { NodeFaceDetectorOptions } from './tfjs/createNodeFaceDetector';
-export { useNodeTfjsBackend } from './tfjs/nodeTfjsBackend';
-export type { NodeTfjsBackend } from './tfjs/nodeTfjsBackend';
-export { nodeModelBytesSource, nodeModelFilesDir } from './tfjs/nodeModelSource';
-export { nodeSha256 } from './tfjs/nodeSha256';
+export { createNodeFaceDetector } from './detect/createNodeFaceDetector';
+export type { NodeFaceDetectorOptions } from './detect/createNodeFaceDetector';
+export { useNodeTfjsBackend } from './detect/nodeTfjsBackend';
+export type { NodeTfjsBackend } from './detect/nodeTfjsBackend';
+export { nodeModelBytesSource, nodeModelFilesDir } from './detect/nodeModelSource';
+export { nodeSha256 } from './detect/nodeSha256';
 
 // Decoding (the default leaves no copy of the photo in memory; sharp is the faster alternative)
-export { WasmImageDecoder, loadNodePhotoCodecModules } from './wasmDecode/wasmImageDecoder';
-export type { WasmImageDecoderOptions } from './wasmDecode/wasmImageDecoder';
+export { WasmImageDecoder, loadNodePhotoCodecModules } from './decode/wasmImageDecoder';
+export type { WasmImageDecoderOptions } from './decode/wasmImageDecoder';
 export { NodeImageDecoder } from './decode/nodeImageDecoder';
 export type { NodeImageDecoderOptions } from './decode/nodeImageDecoder';
 export { defaultDecodeLimits } from './decode/decodeLimits';
@@ -38,12 +38,12 @@ export type { PhotoHeader as ImageHeader } from '@vopop/core';
 export type { DecodableImageFormat } from './decode/nodeImageDecoder';
 
 // Video encoding and decoding (WebCodecs from the optional @napi-rs/webcodecs)
-export { installWebCodecs } from './webcodecs/installWebCodecs';
-export type { WebCodecsInstallation } from './webcodecs/installWebCodecs';
-export { createNodeVideoEncoder } from './webcodecs/nodeVideoEncoder';
-export type { NodeVideoEncoderOptions } from './webcodecs/nodeVideoEncoder';
-export { decodeVideoFile } from './video/decodeVideoFile';
-export type { DecodeVideoFileHandlers } from './video/decodeVideoFile';
+export { installWebCodecs } from './encode/installWebCodecs';
+export type { WebCodecsInstallation } from './encode/installWebCodecs';
+export { createNodeVideoEncoder } from './encode/nodeVideoEncoder';
+export type { NodeVideoEncoderOptions } from './encode/nodeVideoEncoder';
+export { decodeVideoFile } from './templates/decodeVideoFile';
+export type { DecodeVideoFileHandlers } from './templates/decodeVideoFile';
 
 // Template building (exports below)
 export { buildTemplateFromVideo } from './templateBuild/buildTemplateFromVideo';

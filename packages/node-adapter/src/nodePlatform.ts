@@ -1,12 +1,12 @@
 import type { ConsentPolicy, FaceDetector, VideoCodecChoice, VopopPlatform } from '@vopop/core';
 import { LocalRenderer, defaultWiperRegistry } from '@vopop/core';
 import type { ImageDecoder } from '@vopop/core';
-import { WasmImageDecoder } from './wasmDecode/wasmImageDecoder';
+import { WasmImageDecoder } from './decode/wasmImageDecoder';
 import { NodeTempStore } from './tempStore/nodeTempStore';
 import { NodeBackgroundSource } from './templates/nodeBackgroundSource';
-import type { NodeFaceDetectorOptions } from './tfjs/createNodeFaceDetector';
-import { createNodeFaceDetector } from './tfjs/createNodeFaceDetector';
-import { createNodeVideoEncoder } from './webcodecs/nodeVideoEncoder';
+import type { NodeFaceDetectorOptions } from './detect/createNodeFaceDetector';
+import { createNodeFaceDetector } from './detect/createNodeFaceDetector';
+import { createNodeVideoEncoder } from './encode/nodeVideoEncoder';
 
 /**
  * Options of {@link createNodePlatform}.

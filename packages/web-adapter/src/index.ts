@@ -27,18 +27,18 @@ export type {
 } from './worker/workerProtocol';
 
 // Browser ports
-export { createBrowserPlatform } from './ports/createBrowserPlatform';
-export type { BrowserPlatform, BrowserPlatformOptions } from './ports/createBrowserPlatform';
-export { BrowserImageDecoder } from './ports/browserImageDecoder';
-export type { BrowserImageDecoderOptions } from './ports/browserImageDecoder';
-export { FetchTemplateAssets } from './ports/fetchTemplateAssets';
-export type { FetchTemplateAssetsOptions } from './ports/fetchTemplateAssets';
+export { createBrowserPlatform } from './createBrowserPlatform';
+export type { BrowserPlatform, BrowserPlatformOptions } from './createBrowserPlatform';
+export { BrowserImageDecoder } from './decode/browserImageDecoder';
+export type { BrowserImageDecoderOptions } from './decode/browserImageDecoder';
+export { FetchTemplateAssets } from './templates/fetchTemplateAssets';
+export type { FetchTemplateAssetsOptions } from './templates/fetchTemplateAssets';
 export { loadTemplateUrl } from './templates/loadTemplateUrl';
 export type { LoadedTemplateUrl, LoadTemplateUrlOptions } from './templates/loadTemplateUrl';
-export { browserSha256, fetchModelBytesSource } from './ports/browserModelSource';
-export type { FetchModelSourceOptions } from './ports/browserModelSource';
-export { useBrowserTfjsBackend } from './ports/browserTfjsBackend';
-export type { BrowserTfjsBackend, BrowserTfjsBackendOptions } from './ports/browserTfjsBackend';
+export { browserSha256, fetchModelBytesSource } from './detect/browserModelSource';
+export type { FetchModelSourceOptions } from './detect/browserModelSource';
+export { useBrowserTfjsBackend } from './detect/browserTfjsBackend';
+export type { BrowserTfjsBackend, BrowserTfjsBackendOptions } from './detect/browserTfjsBackend';
 export {
   browserWipers,
   imageBitmapWiper,
@@ -46,4 +46,4 @@ export {
   offscreenCanvasWiper,
   registerBrowserWipers,
   videoFrameWiper,
-} from './ports/browserWipers';
+} from './purge/browserWipers';

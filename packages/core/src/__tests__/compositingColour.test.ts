@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyColourTransfer, measureLabStats } from '../compositing/colourTransfer';
+import { applyColourTransfer, measureLabStats } from '../render/compositing/colourTransfer';
 import { InvalidArgumentError } from '../errors/invalidArgumentError';
 
 /** Deterministic pseudo-random bytes (xorshift), so textures are the same on every run. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { withForeheadDome } from '../compositing/foreheadDome';
-import { meshIndices } from '../alignment/meshIndices';
+import { withForeheadDome } from '../render/compositing/foreheadDome';
+import { meshIndices } from '../align/meshIndices';
 
 /** A 468-point "mesh": points on a vertical segment from chin (y = 200) to forehead (y = 100), rolled by `angle`. */
 function segmentMesh(angle: number): Float32Array {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { convexHull, polygonArea2, simplifyConvexPolygon } from '../compositing/convexHull';
-import { faceOutline, faceRegion, rasteriseFaceMask } from '../compositing/faceMask';
+import { convexHull, polygonArea2, simplifyConvexPolygon } from '../render/compositing/convexHull';
+import { faceOutline, faceRegion, rasteriseFaceMask } from '../render/compositing/faceMask';
 import { InvalidArgumentError } from '../errors/invalidArgumentError';
 
 /** A mesh-like point set: an ellipse outline plus interior points, as x, y, z triples. */

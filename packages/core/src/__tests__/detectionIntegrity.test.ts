@@ -2,7 +2,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { modelFilesFor } from '@vopop/models';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createFaceDetector } from '../detection/createFaceDetector';
+import { createFaceDetector } from '../detect/createFaceDetector';
 import { ModelIntegrityError } from '../errors/modelIntegrityError';
 import { isVopopError } from '../errors/vopopError';
 import { fileModelSource, webSha256 } from './detectionTestKit';

@@ -1,10 +1,10 @@
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createFaceDetector } from '../detection/createFaceDetector';
-import type { FaceDetector } from '../detection/faceDetector';
-import { EphemeralScope } from '../ephemeral/ephemeralScope';
-import { isAllZero } from '../ephemeral/zeroFill';
+import { createFaceDetector } from '../detect/createFaceDetector';
+import type { FaceDetector } from '../ports/faceDetector';
+import { EphemeralScope } from '../purge/ephemeralScope';
+import { isAllZero } from '../purge/zeroFill';
 import { AbortedError } from '../errors/abortedError';
 import { InvalidArgumentError } from '../errors/invalidArgumentError';
 import { PurgedError } from '../errors/purgedError';

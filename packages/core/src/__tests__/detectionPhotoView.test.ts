@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { PhotoView } from '../detection/photoView';
-import { photoView, renderPhotoView, viewPointToPhoto, viewScale, viewSize } from '../detection/photoView';
+import type { PhotoView } from '../detect/photoView';
+import { photoView, renderPhotoView, viewPointToPhoto, viewScale, viewSize } from '../detect/photoView';
 
 /** A photo whose every pixel encodes its own position: r = x, g = y, b = 7. */
 function positionPhoto(width: number, height: number): Uint8Array {

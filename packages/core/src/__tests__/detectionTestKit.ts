@@ -7,9 +7,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { modelManifest } from '@vopop/models';
-import type { EphemeralScope } from '../ephemeral/ephemeralScope';
+import type { EphemeralScope } from '../purge/ephemeralScope';
 import type { RgbaImage } from '../ports/rgbaImage';
-import type { ModelBytesSource, Sha256Function } from '../detection/modelBytesSource';
+import type { ModelBytesSource, Sha256Function } from '../ports/modelBytesSource';
 import { facesDir } from '../../../../fixtures/faces/facesDir';
 
 export { facesDir };

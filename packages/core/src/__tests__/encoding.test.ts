@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { EphemeralScope } from '../ephemeral/ephemeralScope';
-import { bt601LimitedColorSpace, i420ByteLength, rgbaToI420 } from '../encoding/bt601';
-import { decodeVideo } from '../encoding/decodeVideo';
-import { rotateRgba } from '../encoding/rotateRgba';
-import { WebCodecsVideoEncoder } from '../encoding/webCodecsVideoEncoder';
-import { WipingByteSink } from '../encoding/wipingByteSink';
+import { EphemeralScope } from '../purge/ephemeralScope';
+import { bt601LimitedColorSpace, i420ByteLength, rgbaToI420 } from '../encode/bt601';
+import { decodeVideo } from '../encode/decodeVideo';
+import { rotateRgba } from '../encode/rotateRgba';
+import { WebCodecsVideoEncoder } from '../encode/webCodecsVideoEncoder';
+import { WipingByteSink } from '../encode/wipingByteSink';
 import { AbortedError } from '../errors/abortedError';
 import { EncoderUnavailableError } from '../errors/encoderUnavailableError';
 import { InvalidArgumentError } from '../errors/invalidArgumentError';

@@ -1,4 +1,4 @@
-import type { PurgeReceipt } from '../ephemeral/purgeReceipt';
+import type { PurgeReceipt } from '../purge/purgeReceipt';
 import { VopopError } from './vopopError';
 
 /**

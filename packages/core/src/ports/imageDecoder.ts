@@ -1,4 +1,4 @@
-import type { EphemeralScope } from '../ephemeral/ephemeralScope';
+import type { EphemeralScope } from '../purge/ephemeralScope';
 import type { RgbaImage } from './rgbaImage';
 
 /**

@@ -1,6 +1,6 @@
-import type { FaceLandmarks } from '../detection/faceLandmarks';
-import type { EncodedVideo } from '../encoding/videoEncoderPort';
-import type { EphemeralScope } from '../ephemeral/ephemeralScope';
+import type { FaceLandmarks } from '../detect/faceLandmarks';
+import type { EncodedVideo } from './videoEncoder';
+import type { EphemeralScope } from '../purge/ephemeralScope';
 import type { VerifiedDeletionReceipt } from '../remote/deletionReceipt';
 import type { Template } from '../templates/templateSchema';
 import type { RgbaImage } from './rgbaImage';

@@ -1,4 +1,4 @@
-import type { EphemeralHandle } from '../ephemeral/ephemeralHandle';
+import type { EphemeralHandle } from '../purge/ephemeralHandle';
 
 /**
  * A decoded image: tightly packed RGBA, 8 bits per channel, rows top to bottom, upright (any

@@ -1,5 +1,5 @@
-import type { EphemeralHandle } from '../ephemeral/ephemeralHandle';
-import type { EphemeralScope } from '../ephemeral/ephemeralScope';
+import type { EphemeralHandle } from '../purge/ephemeralHandle';
+import type { EphemeralScope } from '../purge/ephemeralScope';
 
 /**
  * A private temporary file holding personal data. Only ever held in an ephemeral handle of kind

@@ -1,4 +1,4 @@
-import type { DecodedVideoInfo, VideoFrameCallback } from '../encoding/decodeVideo';
+import type { DecodedVideoInfo, VideoFrameCallback } from '../encode/decodeVideo';
 
 /**
  * The files a template manifest names (its background images or video), read by the platform:

@@ -1,5 +1,5 @@
-import { alignFace } from '../alignment/alignFace';
-import type { FaceLandmarks } from '../detection/faceLandmarks';
+import { alignFace } from '../align/alignFace';
+import type { FaceLandmarks } from '../detect/faceLandmarks';
 import type { RgbaImage } from '../ports/rgbaImage';
 
 /**

@@ -1,6 +1,6 @@
-import type { EncodedVideoCodec, VideoCodecChoice, VideoContainer } from '../encoding/videoEncoderPort';
-import type { EphemeralHandle } from '../ephemeral/ephemeralHandle';
-import type { EphemeralScope } from '../ephemeral/ephemeralScope';
+import type { EncodedVideoCodec, VideoCodecChoice, VideoContainer } from '../ports/videoEncoder';
+import type { EphemeralHandle } from '../purge/ephemeralHandle';
+import type { EphemeralScope } from '../purge/ephemeralScope';
 import { AbortedError } from '../errors/abortedError';
 import { InvalidArgumentError } from '../errors/invalidArgumentError';
 import type { RenderServiceFailure } from '../errors/renderServiceError';

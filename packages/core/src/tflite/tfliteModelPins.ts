@@ -1,4 +1,4 @@
-import type { PinnedModelFile } from '../detection/modelBytesSource';
+import type { PinnedModelFile } from '../ports/modelBytesSource';
 
 /**
  * The MediaPipe TFLite models the TFLite face detector runs, pinned by size and SHA-256. Both

@@ -14,7 +14,7 @@ import {
   selectFace,
   transformPoints,
 } from '@vopop/core';
-import { createNodeFaceDetector } from '../tfjs/createNodeFaceDetector';
+import { createNodeFaceDetector } from '../detect/createNodeFaceDetector';
 import { facesDir as fixtures } from '../../../../fixtures/faces/facesDir';
 
 

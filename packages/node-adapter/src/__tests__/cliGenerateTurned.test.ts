@@ -11,7 +11,7 @@ import { EphemeralScope, estimateHeadPose } from '@vopop/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../cli/cliIo';
 import { generateCommand } from '../cli/generateCommand';
-import { createNodeFaceDetector } from '../tfjs/createNodeFaceDetector';
+import { createNodeFaceDetector } from '../detect/createNodeFaceDetector';
 import { facesDir } from './detectTestKit';
 import { ffmpegFrame } from './encodingTestKit';
 

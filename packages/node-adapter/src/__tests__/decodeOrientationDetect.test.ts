@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EphemeralScope, fivePointsFromMesh, selectFace, type FaceDetector } from '@vopop/core';
-import { createNodeFaceDetector } from '../tfjs/createNodeFaceDetector';
-import { WasmImageDecoder } from '../wasmDecode/wasmImageDecoder';
+import { createNodeFaceDetector } from '../detect/createNodeFaceDetector';
+import { WasmImageDecoder } from '../decode/wasmImageDecoder';
 import { facesDir as faces } from '../../../../fixtures/faces/facesDir';
 
 let detector: FaceDetector;

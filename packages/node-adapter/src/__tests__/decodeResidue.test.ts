@@ -13,7 +13,7 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EphemeralScope } from '@vopop/core';
 import { NodeImageDecoder } from '../decode/nodeImageDecoder';
-import { WasmImageDecoder } from '../wasmDecode/wasmImageDecoder';
+import { WasmImageDecoder } from '../decode/wasmImageDecoder';
 import { scanProcessMemory } from './support/memoryScan';
 import { pngChunk } from './support/pngChunk';
 import { facesDir as faces } from '../../../../fixtures/faces/facesDir';
@@ -35,7 +35,7 @@ beforeAll(() => {
     child,
     `import { readFileSync } from 'node:fs';
      import { EphemeralScope } from ${JSON.stringify(coreIndex)};
-     import { WasmImageDecoder } from ${JSON.stringify(path.join(src, 'wasmDecode/wasmImageDecoder.ts'))};
+     import { WasmImageDecoder } from ${JSON.stringify(path.join(src, 'decode/wasmImageDecoder.ts'))};
      import { NodeImageDecoder } from ${JSON.stringify(path.join(src, 'decode/nodeImageDecoder.ts'))};
      const [decoderName, purge, file] = process.argv.slice(2);
      const kept: unknown[] = [];

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { EphemeralScope, type FaceDetector, type FaceLandmarks } from '@vopop/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeFaceDetector } from '../tfjs/createNodeFaceDetector';
-import type { NodeTfjsBackend } from '../tfjs/nodeTfjsBackend';
+import { createNodeFaceDetector } from '../detect/createNodeFaceDetector';
+import type { NodeTfjsBackend } from '../detect/nodeTfjsBackend';
 import { loadFace, portraitBox, portraitEyes, portraitIrises } from './detectTestKit';
 
 /** Upstream's tolerance for these positions. */

@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import type { FaceDetector, FaceLandmarks, RgbaImage } from '@vopop/core';
 import { alignFace, EphemeralScope, estimateHeadPose, fivePointsFromMesh, selectFace, transformPoints } from '@vopop/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeFaceDetector } from '../tfjs/createNodeFaceDetector';
+import { createNodeFaceDetector } from '../detect/createNodeFaceDetector';
 import { facesDir, portraitEyes } from './detectTestKit';
 
 interface WasmBackendView {

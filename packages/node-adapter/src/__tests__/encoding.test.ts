@@ -7,8 +7,8 @@ import {
   isAllZero,
 } from '@vopop/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeVideoEncoder } from '../webcodecs/nodeVideoEncoder';
-import { installWebCodecs } from '../webcodecs/installWebCodecs';
+import { createNodeVideoEncoder } from '../encode/nodeVideoEncoder';
+import { installWebCodecs } from '../encode/installWebCodecs';
 import {
   ffmpegFrame,
   ffprobe,

@@ -8,8 +8,8 @@ vi.mock('@napi-rs/webcodecs', () => {
 
 it('without @napi-rs/webcodecs, encoding and decoding say what to install', async () => {
   expect(typeof globalThis.VideoEncoder).toBe('undefined');
-  const { createNodeVideoEncoder } = await import('../webcodecs/nodeVideoEncoder');
-  const { decodeVideoFile } = await import('../video/decodeVideoFile');
+  const { createNodeVideoEncoder } = await import('../encode/nodeVideoEncoder');
+  const { decodeVideoFile } = await import('../templates/decodeVideoFile');
   const error = await createNodeVideoEncoder().catch((e: unknown) => e);
   expect(error).toBeInstanceOf(EncoderUnavailableError);
   expect(error).toMatchObject({ code: 'ENCODER_UNAVAILABLE', reason: 'missing-package' });

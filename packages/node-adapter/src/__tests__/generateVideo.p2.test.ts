@@ -36,7 +36,7 @@ import {
   LocalRenderer,
 } from '@vopop/core';
 import { createNodePlatform, type NodePlatform } from '../nodePlatform';
-import { createNodeVideoEncoder } from '../webcodecs/nodeVideoEncoder';
+import { createNodeVideoEncoder } from '../encode/nodeVideoEncoder';
 import { facesDir as fixtures } from '../../../../fixtures/faces/facesDir';
 
 /** Switches for the faults and the mutant that sit inside core's modules (mocked below). */
@@ -51,8 +51,8 @@ const inside = vi.hoisted(() => ({
   noTensorScrub: false,
 }));
 
-vi.mock('../../../core/src/compositing/faceCompositor', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../../core/src/compositing/faceCompositor')>();
+vi.mock('../../../core/src/render/compositing/faceCompositor', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../../core/src/render/compositing/faceCompositor')>();
   return {
     ...original,
     createFaceCompositor: (options: Parameters<typeof original.createFaceCompositor>[0]) => {
@@ -71,8 +71,8 @@ vi.mock('../../../core/src/compositing/faceCompositor', async (importOriginal) =
 });
 
 // Mid-frame: the face has been warped into the frame buffer, then compositing fails.
-vi.mock('../../../core/src/compositing/warpBlend', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../../core/src/compositing/warpBlend')>();
+vi.mock('../../../core/src/render/compositing/warpBlend', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../../core/src/render/compositing/warpBlend')>();
   return {
     ...original,
     warpBlend: (...args: Parameters<typeof original.warpBlend>) => {
@@ -83,8 +83,8 @@ vi.mock('../../../core/src/compositing/warpBlend', async (importOriginal) => {
 });
 
 // Mid-decode: every pixel is decoded (PNG in JS, JPEG in the wasm sandbox), none is held yet.
-vi.mock('../../../core/src/imageCodecs/orientRgba', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../../core/src/imageCodecs/orientRgba')>();
+vi.mock('../../../core/src/decode/orientRgba', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../../core/src/decode/orientRgba')>();
   return {
     ...original,
     orientedSize: (...args: Parameters<typeof original.orientedSize>) => {
@@ -95,8 +95,8 @@ vi.mock('../../../core/src/imageCodecs/orientRgba', async (importOriginal) => {
 });
 
 // Inside alignment: the faces are selected and measured, the head pose estimate fails.
-vi.mock('../../../core/src/alignment/headPose', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../../core/src/alignment/headPose')>();
+vi.mock('../../../core/src/align/headPose', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../../core/src/align/headPose')>();
   return {
     ...original,
     estimateHeadPose: (...args: Parameters<typeof original.estimateHeadPose>) => {
@@ -106,8 +106,8 @@ vi.mock('../../../core/src/alignment/headPose', async (importOriginal) => {
   };
 });
 
-vi.mock('../../../core/src/detection/tensorScrub', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../../core/src/detection/tensorScrub')>();
+vi.mock('../../../core/src/detect/tensorScrub', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../../core/src/detect/tensorScrub')>();
   return {
     ...original,
     scrubFreedTensorMemory: (...args: Parameters<typeof original.scrubFreedTensorMemory>) =>

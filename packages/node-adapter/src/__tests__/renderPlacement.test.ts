@@ -16,8 +16,8 @@ import {
   type FaceDetector,
 } from '@vopop/core';
 import { createNodePlatform, type NodePlatform } from '../nodePlatform';
-import { createNodeFaceDetector } from '../tfjs/createNodeFaceDetector';
-import { decodeVideoFile } from '../video/decodeVideoFile';
+import { createNodeFaceDetector } from '../detect/createNodeFaceDetector';
+import { decodeVideoFile } from '../templates/decodeVideoFile';
 import { facesDir as faces } from '../../../../fixtures/faces/facesDir';
 
 const consent = { purpose: 'face-video', processing: 'on-device', noticeVersion: 'test', grantedAt: '2026-11-29T00:00:00Z' } as const;

@@ -16,7 +16,7 @@ import { exitCodes } from '../cli/exitCodes';
 import { generateCommand } from '../cli/generateCommand';
 import { createNodePlatform } from '../nodePlatform';
 import { loadTemplateFile } from '../templates/loadTemplateFile';
-import { createNodeVideoEncoder } from '../webcodecs/nodeVideoEncoder';
+import { createNodeVideoEncoder } from '../encode/nodeVideoEncoder';
 import { cornerColours, distinctColours, type Rgb } from './support/cornerColours';
 import { facesDir as faces } from '../../../../fixtures/faces/facesDir';
 

@@ -25,8 +25,8 @@ import type { CliIo } from '../cli/cliIo';
 import { templateBuildCommand, templateCommand } from '../cli/templateBuildCommand';
 import { loadTemplateFile } from '../templates/loadTemplateFile';
 import { buildTemplateFromVideo } from '../templateBuild/buildTemplateFromVideo';
-import { createNodeFaceDetector } from '../tfjs/createNodeFaceDetector';
-import { createNodeVideoEncoder } from '../webcodecs/nodeVideoEncoder';
+import { createNodeFaceDetector } from '../detect/createNodeFaceDetector';
+import { createNodeVideoEncoder } from '../encode/nodeVideoEncoder';
 import { syntheticFrame } from './encodingTestKit';
 import { facesDir } from '../../../../fixtures/faces/facesDir';
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AbortedError, EphemeralScope, TemplateInvalidError, builtInTemplates, generateVideo, type PurgeReceipt } from '@vopop/core';
 import { createNodePlatform } from '../nodePlatform';
 import { loadTemplateFile } from '../templates/loadTemplateFile';
-import { createNodeVideoEncoder } from '../webcodecs/nodeVideoEncoder';
+import { createNodeVideoEncoder } from '../encode/nodeVideoEncoder';
 import { cornerColours, distinctColours, type Rgb } from './support/cornerColours';
 import { facesDir as faces } from '../../../../fixtures/faces/facesDir';
 

@@ -4,8 +4,8 @@ import { promisify } from 'node:util';
 import type { VideoEncoderPort } from '@vopop/core';
 import { AbortedError, EphemeralScope, InvalidArgumentError, RenderFailedError } from '@vopop/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeVideoFile } from '../video/decodeVideoFile';
-import { createNodeVideoEncoder } from '../webcodecs/nodeVideoEncoder';
+import { decodeVideoFile } from '../templates/decodeVideoFile';
+import { createNodeVideoEncoder } from '../encode/nodeVideoEncoder';
 import { ffmpegFrame, ffmpegPath, psnr, requireFfmpegTools, syntheticFrame, tempDir } from './encodingTestKit';
 
 const run = promisify(execFile);

@@ -39,8 +39,8 @@ it('a plain Node process encodes and then decodes every frame before exiting', a
     'roundtrip.mts',
     new TextEncoder().encode(`
       import { EphemeralScope } from ${JSON.stringify(resolve(repoRoot, 'packages', 'core', 'src', 'index.ts'))};
-      import { createNodeVideoEncoder } from ${JSON.stringify(`${adapter}/webcodecs/nodeVideoEncoder.ts`)};
-      import { decodeVideoFile } from ${JSON.stringify(`${adapter}/video/decodeVideoFile.ts`)};
+      import { createNodeVideoEncoder } from ${JSON.stringify(`${adapter}/encode/nodeVideoEncoder.ts`)};
+      import { decodeVideoFile } from ${JSON.stringify(`${adapter}/templates/decodeVideoFile.ts`)};
       const scope = new EphemeralScope({ label: 'child' });
       const session = await (await createNodeVideoEncoder()).open({ width: 256, height: 256, fps: 30, codec: 'avc' }, scope);
       const frame = new Uint8Array(256 * 256 * 4).map((_, i) => (i * 13) & 255);

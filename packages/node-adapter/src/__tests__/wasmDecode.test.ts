@@ -13,7 +13,7 @@ import {
 } from '@vopop/core';
 import type { SandboxRelease } from '@vopop/core';
 import { NodeImageDecoder } from '../decode/nodeImageDecoder';
-import { WasmImageDecoder, loadNodePhotoCodecModules } from '../wasmDecode/wasmImageDecoder';
+import { WasmImageDecoder, loadNodePhotoCodecModules } from '../decode/wasmImageDecoder';
 import { facesDir as faces } from '../../../../fixtures/faces/facesDir';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(path.join(faces, name)));

@@ -1,7 +1,7 @@
 import { AbortedError, EphemeralScope, estimateHeadPose, fivePointsFromMesh, selectFace } from '@vopop/core';
 import { readPhotoFile } from '../files/readPhotoFile';
-import { createNodeFaceDetector } from '../tfjs/createNodeFaceDetector';
-import { WasmImageDecoder } from '../wasmDecode/wasmImageDecoder';
+import { createNodeFaceDetector } from '../detect/createNodeFaceDetector';
+import { WasmImageDecoder } from '../decode/wasmImageDecoder';
 import type { CliCommand } from './cliIo';
 import { backendOption, parseCommandLine } from './parseCommandLine';
 import { exitCodeHelp, exitCodes } from './exitCodes';

@@ -22,9 +22,9 @@ import {
   parseTemplate,
   smoothPointTrack,
 } from '@vopop/core';
-import { createNodeFaceDetector } from '../tfjs/createNodeFaceDetector';
-import type { NodeTfjsBackend } from '../tfjs/nodeTfjsBackend';
-import { decodeVideoFile, openVideoFile } from '../video/decodeVideoFile';
+import { createNodeFaceDetector } from '../detect/createNodeFaceDetector';
+import type { NodeTfjsBackend } from '../detect/nodeTfjsBackend';
+import { decodeVideoFile, openVideoFile } from '../templates/decodeVideoFile';
 import { commitTemplateOutput, planTemplateOutput } from './templateOutput';
 
 /**

@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import type { DecodedVideoInfo, TemplateAssets, VideoFrameCallback } from '@vopop/core';
 import { AbortedError, photoDecodeLimits } from '@vopop/core';
-import { decodeVideoFile } from '../video/decodeVideoFile';
+import { decodeVideoFile } from './decodeVideoFile';
 import { readCappedFile, resolveInFolder } from './templateFolderFiles';
 
 /**

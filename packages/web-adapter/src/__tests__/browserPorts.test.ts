@@ -4,9 +4,9 @@ import { resolveObjectURL } from 'node:buffer';
 import path from 'node:path';
 import { EphemeralScope, ImageDecodeError, ImageTooLargeError, InvalidArgumentError, WiperRegistry } from '@vopop/core';
 import { describe, expect, it, vi } from 'vitest';
-import { BrowserImageDecoder } from '../ports/browserImageDecoder';
-import { fetchModelBytesSource } from '../ports/browserModelSource';
-import { browserWipers, objectUrlWiper, registerBrowserWipers } from '../ports/browserWipers';
+import { BrowserImageDecoder } from '../decode/browserImageDecoder';
+import { fetchModelBytesSource } from '../detect/browserModelSource';
+import { browserWipers, objectUrlWiper, registerBrowserWipers } from '../purge/browserWipers';
 
 // What the browser ports decide before touching a browser API: limits and format checks from
 // the header, the origin rule for model files, object URL revocation. (The decode itself and

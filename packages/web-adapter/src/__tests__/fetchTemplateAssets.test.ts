@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AbortedError, InvalidArgumentError, TemplateInvalidError } from '@vopop/core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FetchTemplateAssets } from '../ports/fetchTemplateAssets';
+import { FetchTemplateAssets } from '../templates/fetchTemplateAssets';
 import { loadTemplateUrl } from '../templates/loadTemplateUrl';
 import type { LoopbackServer } from './loopbackServer';
 import { startLoopbackServer } from './loopbackServer';

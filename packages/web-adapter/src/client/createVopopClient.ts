@@ -19,9 +19,9 @@ import {
   assertConsent,
   parseConsentPolicy,
 } from '@vopop/core';
-import { sameOriginFolder } from '../ports/browserModelSource';
+import { sameOriginFolder } from '../detect/browserModelSource';
 import { sameOriginTemplateUrl } from '../templates/templateUrl';
-import type { BrowserTfjsBackend } from '../ports/browserTfjsBackend';
+import type { BrowserTfjsBackend } from '../detect/browserTfjsBackend';
 import { reviveError } from '../worker/serializeError';
 import { installTransferHandlers } from '../worker/transferHandlers';
 import type { VopopWorkerApi, VopopWorkerConfig, VopopWorkerInfo, VopopWorkerResult } from '../worker/workerProtocol';

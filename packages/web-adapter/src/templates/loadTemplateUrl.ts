@@ -1,8 +1,8 @@
 import type { Template } from '@vopop/core';
 import { InvalidArgumentError, parseTemplateFile } from '@vopop/core';
-import type { FetchTemplateAssetsOptions } from '../ports/fetchTemplateAssets';
-import { FetchTemplateAssets } from '../ports/fetchTemplateAssets';
-import { fetchTemplateFile } from '../ports/fetchTemplateFile';
+import type { FetchTemplateAssetsOptions } from './fetchTemplateAssets';
+import { FetchTemplateAssets } from './fetchTemplateAssets';
+import { fetchTemplateFile } from './fetchTemplateFile';
 import { sameOriginTemplateUrl } from './templateUrl';
 
 /**

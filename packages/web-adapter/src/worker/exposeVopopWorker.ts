@@ -8,8 +8,8 @@ import {
   assertConsent,
   generateVideo,
 } from '@vopop/core';
-import type { BrowserPlatform } from '../ports/createBrowserPlatform';
-import { createBrowserPlatform } from '../ports/createBrowserPlatform';
+import type { BrowserPlatform } from '../createBrowserPlatform';
+import { createBrowserPlatform } from '../createBrowserPlatform';
 import { loadTemplateUrl } from '../templates/loadTemplateUrl';
 import { installTransferHandlers } from './transferHandlers';
 import { serializeError } from './serializeError';

@@ -11,7 +11,7 @@ import type {
   VideoCodecChoice,
   VopopErrorCode,
 } from '@vopop/core';
-import type { BrowserTfjsBackend } from '../ports/browserTfjsBackend';
+import type { BrowserTfjsBackend } from '../detect/browserTfjsBackend';
 
 /**
  * What the page tells the worker once, before the first generation. Plain data only: it

@@ -4,8 +4,8 @@
  */
 import sharp from 'sharp';
 import { EphemeralScope } from '@vopop/core';
-import type { NodeTfjsBackend } from '../../tfjs/nodeTfjsBackend';
-import { createNodeFaceDetector } from '../../tfjs/createNodeFaceDetector';
+import type { NodeTfjsBackend } from '../../detect/nodeTfjsBackend';
+import { createNodeFaceDetector } from '../../detect/createNodeFaceDetector';
 
 const [photo, backend, landmarks] = process.argv.slice(2);
 const { data, info } = await sharp(photo!).ensureAlpha().raw().toBuffer({ resolveWithObject: true });

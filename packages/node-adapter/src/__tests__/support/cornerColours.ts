@@ -1,4 +1,4 @@
-import { decodeVideoFile } from '../../video/decodeVideoFile';
+import { decodeVideoFile } from '../../templates/decodeVideoFile';
 
 /** An RGB colour, 0–255 per channel. */
 export type Rgb = readonly [number, number, number];

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { EphemeralScope } from '@vopop/core';
-import { WasmImageDecoder } from '../../wasmDecode/wasmImageDecoder';
+import { WasmImageDecoder } from '../../decode/wasmImageDecoder';
 
 const [mode, file] = process.argv.slice(2);
 if (mode === 'glue-stand-in') {

@@ -1,0 +1,130 @@
+import { fivePointsFromMesh } from '../align/fivePoints';
+import { createFaceCompositor } from './compositing/faceCompositor';
+import type { VideoCodecChoice, EncodedVideo, VideoEncoderPort } from '../ports/videoEncoder';
+import type { EphemeralScope } from '../purge/ephemeralScope';
+import { AbortedError } from '../errors/abortedError';
+import { fitSimilarity } from '../geometry/fitSimilarity';
+import type { RenderJob, Renderer } from '../ports/renderer';
+import type { BackgroundFrames, BackgroundSource } from '../ports/backgroundSource';
+import { asyncDisposeSymbol } from '../purge/disposeSymbols';
+import { BackgroundRenderer } from './backgroundRenderer';
+import { resolveFaceTrack } from '../templates/resolveFaceTrack';
+import { TemplateInvalidError } from '../errors/templateInvalidError';
+import { RenderFailedError } from '../errors/renderFailedError';
+import type { RenderStage } from '../errors/renderFailedError';
+import { isVopopError } from '../errors/vopopError';
+
+/**
+ * How {@link LocalRenderer} encodes.
+ *
+ * @public
+ */
+export interface LocalRendererOptions {
+  /** The platform's encoder (WebCodecs in browsers and, through a polyfill, in Node). */
+  readonly encoder: VideoEncoderPort;
+  /** `'auto'` (default): H.264 in MP4 where available, else VP9 in WebM. */
+  readonly codec?: VideoCodecChoice;
+  /** Target bits per second; default: the encoder's choice for the frame size. */
+  readonly bitrate?: number;
+  /** Frames of recorded (video or image) backgrounds. Without it only procedural ones render. */
+  readonly backgrounds?: BackgroundSource;
+}
+
+/**
+ * Renders on the device: for each template frame, draw the background, place the face where the
+ * template's track says (a similarity fitted from the photo's five points to the frame's), blend
+ * it through the feathered mask, and hand the frame to the encoder. One frame buffer is reused
+ * for the whole video, so memory does not grow with its length.
+ *
+ * @public
+ */
+export class LocalRenderer implements Renderer {
+  readonly #options: LocalRendererOptions;
+
+  constructor(options: LocalRendererOptions) {
+    this.#options = options;
+  }
+
+  async render(job: RenderJob, scope: EphemeralScope): Promise<EncodedVideo> {
+    const { template, signal } = job;
+    if (template.background.kind === 'procedural') {
+      return this.#renderFrames(job, scope.child('render'), new BackgroundRenderer(template));
+    }
+    const source = this.#options.backgrounds;
+    if (!source) {
+      throw new TemplateInvalidError([
+        {
+          path: 'background.kind',
+          message: `a '${template.background.kind}' background needs the template's files: load the manifest from disk and give the renderer a background source`,
+        },
+      ]);
+    }
+    const render = scope.child('render');
+    const frames = await source.open(template, render, signal);
+    try {
+      return await this.#renderFrames(job, render, frames);
+    } finally {
+      await frames[asyncDisposeSymbol]();
+    }
+  }
+
+  async #renderFrames(
+    job: RenderJob,
+    render: EphemeralScope,
+    background: BackgroundRenderer | BackgroundFrames,
+  ): Promise<EncodedVideo> {
+    const { template, signal } = job;
+    const { width, height, frameCount, fps } = template;
+    const track = resolveFaceTrack(template);
+
+    // Personal: the photo's five points, the frame's transform, the frame with the face in it.
+    const photoPoints = render.hold(fivePointsFromMesh(job.landmarks), { kind: 'landmarks', label: 'photo.points5' });
+    const framePoints = render.hold(new Float32Array(10), { kind: 'landmarks', label: 'frame.points5' });
+    const frame = render.hold(new Uint8Array(width * height * 4), { kind: 'frame', label: 'frame' });
+    const compositor = createFaceCompositor({
+      photo: job.photo,
+      landmarks: job.landmarks,
+      scope: render,
+      featherFraction: template.mask.feather,
+      colourMatchStrength: template.colourMatch.strength,
+    });
+
+    const session = await this.#options.encoder.open(
+      {
+        width,
+        height,
+        fps,
+        frameCount,
+        codec: this.#options.codec ?? 'auto',
+        ...(this.#options.bitrate ? { bitrate: this.#options.bitrate } : {}),
+        ...(signal ? { signal } : {}),
+      },
+      render,
+    );
+    let step: RenderStage = 'render';
+    let index = 0;
+    try {
+      for (; index < frameCount; index++) {
+        if (signal?.aborted) throw new AbortedError(signal.reason);
+        step = 'render';
+        if (background instanceof BackgroundRenderer) background.render(index, frame.value);
+        else await background.next(frame.value);
+        track(index, framePoints.value);
+        step = 'composite';
+        const fit = fitSimilarity(photoPoints.value, framePoints.value);
+        compositor.composite(frame.value, width, height, fit.transform);
+        fit.transform.fill(0);
+        fit.inverse.fill(0);
+        step = 'encode';
+        await session.addFrame(frame.value);
+        job.onProgress?.((index + 1) / frameCount);
+      }
+      step = 'mux';
+      return await session.finish();
+    } catch (error) {
+      await session.cancel().catch(() => undefined);
+      if (isVopopError(error)) throw error;
+      throw new RenderFailedError(step, step === 'mux' ? undefined : index, { cause: error });
+    }
+  }
+}
