@@ -159,6 +159,20 @@ describe('aggregation', () => {
     expect(estimateTrueRate(share!.yes, share!.no, 0.5)).toBeCloseTo(0.25, 1);
   });
 
+  it('a count over the report\'s ceiling is sent up to it, and the rest is kept for the next day', async () => {
+    let now = noon;
+    const { telemetry, sink } = recorder({ wallClock: () => now });
+    for (let i = 0; i < 1_000_002; i++) telemetry.record({ name: 'generation.outcome', outcome: 'OK' });
+    expect(await telemetry.flush()).toBe('sent');
+    now += aDay;
+    telemetry.record({ name: 'generation.outcome', outcome: 'OK' });
+    expect(await telemetry.flush()).toBe('sent');
+    expect(sink.sent.map((r) => (JSON.parse(r) as TelemetryReport).outcomes)).toEqual([
+      [{ outcome: 'OK', count: 1_000_000 }],
+      [{ outcome: 'OK', count: 3 }],
+    ]);
+  });
+
   it('buckets durations coarsely', () => {
     expect([0, 99, 100, 999, 2500, 9999, 29_999, 30_000, -5, Number.NaN].map(bucketDuration)).toEqual([
       'under-100ms', 'under-100ms', '100ms-1s', '100ms-1s', '1s-3s', '3s-10s', '10s-30s', 'over-30s', 'under-100ms', 'under-100ms',

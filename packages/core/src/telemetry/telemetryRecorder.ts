@@ -69,6 +69,9 @@ const optionsSchema = z.object({
  */
 export type TelemetryFlushOutcome = 'disabled' | 'already-sent-today' | 'nothing-to-send' | 'sent';
 
+/** The largest count one report carries per cell (the report schema's ceiling). */
+const maxCellCount = 1_000_000;
+
 const utcDay = (milliseconds: number): string => new Date(milliseconds).toISOString().slice(0, 10);
 
 /**
@@ -144,7 +147,8 @@ export class TelemetryRecorder {
    */
   preview(): TelemetryReport {
     const cell = (key: string): number => {
-      const value = this.counts.get(key) ?? 0;
+      // The report's ceiling per cell; the rest stays counted for the next report.
+      const value = Math.min(this.counts.get(key) ?? 0, maxCellCount);
       return value >= this.minimumCount ? value : 0;
     };
     const report: TelemetryReport = {
@@ -164,8 +168,8 @@ export class TelemetryRecorder {
         .filter((c) => c.count > 0),
       features: telemetryFeatures
         .map((feature) => {
-          const yes = this.counts.get(`feature.used|${feature}|yes`) ?? 0;
-          const no = this.counts.get(`feature.used|${feature}|no`) ?? 0;
+          const yes = Math.min(this.counts.get(`feature.used|${feature}|yes`) ?? 0, maxCellCount);
+          const no = Math.min(this.counts.get(`feature.used|${feature}|no`) ?? 0, maxCellCount);
           return { feature, yes, no, truthProbability: this.truthProbability };
         })
         .filter((c) => c.yes + c.no >= this.minimumCount),
