@@ -14,6 +14,7 @@ import { quoteArgument } from './quoteArgument';
 import { templateCommand } from './templateBuildCommand';
 import { telemetryCommand } from './telemetryCommand';
 import { templatesCommand } from './templatesCommand';
+import { webAssetsCommand } from './webAssetsCommand';
 
 const commands: Readonly<Record<string, CliCommand>> = {
   detect: detectCommand,
@@ -22,6 +23,7 @@ const commands: Readonly<Record<string, CliCommand>> = {
   telemetry: telemetryCommand,
   template: templateCommand,
   templates: templatesCommand,
+  'web-assets': webAssetsCommand,
 };
 
 const usage = `Usage: vopop <command> [options]
@@ -35,6 +37,8 @@ Commands:
   templates          list the built-in templates
   template build <video> -o <template.json>
                      make a template from a real video (see vopop template build --help)
+  web-assets --out <dir>
+                     copy the models and tfjs wasm a web app serves, with SHA-256 list
 `;
 
 // Before any command runs: a Ctrl-C at any point (even while consent or a template is checked)
