@@ -9,7 +9,7 @@
  * nothing may ever appear outside the temp dir and the output folder.
  */
 import { execFile, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,14 +89,30 @@ function files(root: string): string[] {
 /** The CLI the runs start: the snapshot once the test has taken it. */
 let cli = builtCli;
 
-/** Whether any process of the group `pgid` is still alive. */
+/**
+ * Whether a process of the group `pgid` still runs: read from /proc, because a killed process
+ * stays a zombie until something reaps it, and `kill(-pgid, 0)` counts zombies too.
+ */
 function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(join('/proc', entry, 'stat'), 'utf8');
+    } catch {
+      continue; // exited while listing
+    }
+    // pid (comm) state ppid pgrp …; comm may hold spaces, so split after its closing bracket.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') return true;
   }
+  return false;
+}
+
+/** Give the processes of a just-killed group a moment to die (SIGKILL is not instant). */
+async function settled(pgid: number): Promise<boolean> {
+  for (let i = 0; i < 10 && groupAlive(pgid); i++) await new Promise((r) => setTimeout(r, 50));
+  return groupAlive(pgid);
 }
 
 /**
@@ -194,7 +210,7 @@ it(`leaves nothing behind when vopop generate is killed at ${killRuns} random mo
     else tally.finishedFirst++;
     // A killed job must be dead: a process of it that lives on still holds the photo and still
     // writes. Reaped here so that the checks below see a finished state.
-    if (groupAlive(killed.pgid)) {
+    if (await settled(killed.pgid)) {
       tally.orphans++;
       problems.push(`${at}: a process of the killed job kept running (the re-run child of bin.ts)`);
       await reap(killed.pgid);
