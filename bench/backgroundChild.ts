@@ -2,7 +2,7 @@
  * One background case in a fresh process, for the backgrounds benchmark: prints one JSON line.
  *
  * `backgroundChild.ts procedural` renders the stretched default template (3 s); `backgroundChild.ts
- * MANIFEST [sharp|wasm]` renders a template loaded from disk through `NodeBackgroundSource`, its
+ * MANIFEST [sharp|wasm]` renders a template loaded from disk (its files read by the renderer), its
  * images decoded by sharp (the default) or the residue-free WebAssembly decoder. The photo is
  * decoded and its face detected once; then one untimed warm-up render, one timed render (peak
  * RSS measured over it alone), and one timed pass of the background by itself.
@@ -12,8 +12,10 @@ import {
   BackgroundRenderer,
   EphemeralScope,
   LocalRenderer,
-  NodeBackgroundSource,
+  NodeImageDecoder,
+  RecordedBackgroundSource,
   type Template,
+  type TemplateAssets,
   WasmImageDecoder,
   createNodePlatform,
   createNodeVideoEncoder,
@@ -45,22 +47,23 @@ function resetPeak(): boolean {
 }
 
 let template: Template;
-let backgrounds: NodeBackgroundSource | undefined;
+let assets: TemplateAssets | undefined;
 if (target === 'procedural') {
   template = resolveTemplate(defaultTemplate(3));
 } else {
-  const loaded = await loadTemplateFile(target);
-  template = loaded.template;
-  backgrounds = imageDecoder ? new NodeBackgroundSource(loaded.folder, imageDecoder) : new NodeBackgroundSource(loaded.folder);
+  ({ template, assets } = await loadTemplateFile(target));
 }
 
 await using platform = await createNodePlatform();
-const renderer = new LocalRenderer({ encoder: await createNodeVideoEncoder(), ...(backgrounds ? { backgrounds } : {}) });
+const renderer = new LocalRenderer({
+  encoder: await createNodeVideoEncoder(),
+  backgroundImages: imageDecoder ?? new NodeImageDecoder({ label: 'background.pixels' }),
+});
 using scope = new EphemeralScope({ label: 'bench' });
 const photo = scope.hold(samplePhoto(), { kind: 'photo-bytes', label: 'photo' });
 const image = await platform.decoder.decode(photo.value, scope);
 const face = selectFace(await platform.detector.detect(image, scope));
-const job = { photo: image, landmarks: face.value, template };
+const job = { photo: image, landmarks: face.value, template, ...(assets ? { assets } : {}) };
 
 async function renderOnce(): Promise<{ ms: number; frames: number; bytes: number }> {
   using renderScope = new EphemeralScope({ label: 'bench.render' });
@@ -82,12 +85,13 @@ const peakRssMiB = status('VmHWM');
 async function backgroundOnly(): Promise<number> {
   const out = new Uint8Array(template.width * template.height * 4);
   const started = performance.now();
-  if (backgrounds === undefined) {
+  if (assets === undefined) {
     const painter = new BackgroundRenderer(template);
     for (let i = 0; i < template.frameCount; i++) painter.render(i, out);
   } else {
     using bgScope = new EphemeralScope({ label: 'bench.background' });
-    await using frames = await backgrounds.open(template, bgScope);
+    const source = new RecordedBackgroundSource(assets, imageDecoder ?? new NodeImageDecoder({ label: 'background.pixels' }));
+    await using frames = await source.open(template, bgScope);
     for (let i = 0; i < template.frameCount; i++) await frames.next(out);
   }
   return performance.now() - started;

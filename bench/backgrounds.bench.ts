@@ -185,7 +185,7 @@ less the RSS just before the timed render.`;
 The render stage only (photo decoded, face detected once), the default template stretched to
 ${seconds} s, 720×1280 at 30 fps, H.264, same face track; only the background differs. The video
 and the JPEGs are that same procedural background, made in this run (the video with the SDK's
-encoder at its default bitrate; the JPEGs with sharp) and read through \`NodeBackgroundSource\`,
+encoder at its default bitrate; the JPEGs with sharp) and read by the Node platform's renderer,
 which decodes template images with sharp: they are not personal data, so the residue-free
 WebAssembly decoder that photos get is not needed, and the row below it shows what it would cost. Each run is a fresh Node process: one warm-up render,
 then the timed one; the cases alternate, ${rounds} rounds, medians shown. "Background alone" times

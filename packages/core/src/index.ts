@@ -268,6 +268,7 @@ export { RemoteRenderer } from './remote/remoteRenderer';
 export type { RemoteRendererOptions, RemoteRetryOptions } from './remote/remoteRenderer';
 export type { BackgroundFrames, BackgroundSource } from './ports/backgroundSource';
 export type { TemplateAssets } from './ports/templateAssets';
+export type { LoadedTemplate } from './templates/loadedTemplate';
 export { RecordedBackgroundSource } from './backgrounds/recorded/recordedBackgroundSource';
 
 // Errors

@@ -54,7 +54,6 @@ export type {
 } from './templateBuild/buildTemplateFromVideo';
 
 // Templates on disk
-export { NodeBackgroundSource } from './templates/nodeBackgroundSource';
 export { NodeTemplateAssets } from './templates/nodeTemplateAssets';
 export { loadTemplateFile } from './templates/loadTemplateFile';
-export type { LoadTemplateOptions, LoadedTemplate, TemplateAsset } from './templates/loadTemplateFile';
+export type { LoadTemplateOptions, LoadedTemplateFile, TemplateAsset } from './templates/loadTemplateFile';

@@ -3,14 +3,12 @@ import type {
   DecodeLimits,
   FaceDetector,
   LandmarkCount,
-  TemplateAssets,
   VideoCodecChoice,
   VopopPlatform,
   WiperRegistry,
 } from '@vopop/core';
 import {
   LocalRenderer,
-  RecordedBackgroundSource,
   WebCodecsVideoEncoder,
   createFaceDetector,
   defaultWiperRegistry,
@@ -57,19 +55,6 @@ export interface BrowserPlatform extends VopopPlatform, Disposable {
   readonly detector: FaceDetector;
   /** The tfjs backend detection runs on. */
   readonly backend: BrowserTfjsBackend;
-  /**
-   * This platform for one template with a recorded background (`video` or `frames`): the same
-   * decoder, detector, encoder and codec, with a renderer that reads the background through
-   * `assets` (core's `RecordedBackgroundSource`). The plain `renderer` renders procedural
-   * templates only.
-   *
-   * @example
-   * ```ts
-   * const { template, assets } = await loadTemplateUrl('/templates/velvet-stripes/manifest.json');
-   * await generateVideo({ photo, consent, template }, platform.withTemplateAssets(assets));
-   * ```
-   */
-  withTemplateAssets(assets: TemplateAssets): VopopPlatform;
 }
 
 /**
@@ -107,15 +92,10 @@ export async function createBrowserPlatform(options: BrowserPlatformOptions): Pr
   return {
     decoder,
     detector,
-    renderer: new LocalRenderer({ encoder, codec }),
+    // A recorded template's files come with it (`loadTemplateUrl` → `generateVideo`'s template).
+    renderer: new LocalRenderer({ encoder, codec, backgroundImages }),
     wipers,
     backend,
-    withTemplateAssets: (assets) => ({
-      decoder,
-      detector,
-      wipers,
-      renderer: new LocalRenderer({ encoder, codec, backgrounds: new RecordedBackgroundSource(assets, backgroundImages) }),
-    }),
     [Symbol.dispose]() {
       detector[Symbol.dispose]();
     },

@@ -17,7 +17,6 @@ import {
   InvalidArgumentError,
   LocalRenderer,
   PurgedError,
-  RecordedBackgroundSource,
   RenderFailedError,
   TemplateInvalidError,
   canonicalDenseFace,
@@ -436,8 +435,8 @@ export interface FakePlatform extends VopopPlatform {
 
 /**
  * Composes the fakes as `createNodePlatform` composes the real ports: a decoder, a detector, and
- * a `LocalRenderer` over the encoder, with core's `RecordedBackgroundSource` over the template's
- * files (as `NodeBackgroundSource` is) and a decoder of its own for background images.
+ * a `LocalRenderer` over the encoder with a decoder of its own for background images. The
+ * template's files (`assets`) travel with the template, as `loadTemplateFile` returns them.
  */
 export function createFakePlatform(
   options: { readonly faces?: FakeFace[]; readonly files?: ReadonlyMap<string, Uint8Array>; readonly videos?: ReadonlyMap<string, FakeVideo> } = {},
@@ -455,6 +454,6 @@ export function createFakePlatform(
     assets,
     backgroundDecoder,
     log,
-    renderer: new LocalRenderer({ encoder, backgrounds: new RecordedBackgroundSource(assets, backgroundDecoder) }),
+    renderer: new LocalRenderer({ encoder, backgroundImages: backgroundDecoder }),
   };
 }

@@ -106,13 +106,16 @@ async function generate(
     return handle;
   });
   const { onReceipt, onStart: _, ...options } = extra;
+  // A recorded background's files come with its manifest, as the platforms' loaders return them.
+  const manifest = options.template ?? template();
+  const recorded = typeof manifest === 'object' && manifest !== null && (manifest as Template).background?.kind !== 'procedural';
   try {
     outcome.result = await generateVideo(
       {
         photo,
         consent,
-        template: template(),
         ...options,
+        template: recorded ? { template: manifest, assets: platform.assets } : manifest,
         onProgress: (p) => {
           outcome.progress.push(p);
           options.onProgress?.(p);
@@ -397,6 +400,18 @@ describe('every failure is typed, delivers a receipt and leaves nothing', () => 
     const missingVideo = template({ kind: 'video', path: 'elsewhere.mp4' });
     const video = await generate(platformWith(), { template: missingVideo });
     expectTyped(video, TemplateInvalidError);
+  });
+
+  it('template: a recorded manifest without its files is TemplateInvalidError before any file is read', async () => {
+    for (const manifest of [framesTemplate, videoTemplate]) {
+      const platform = platformWith();
+      const photo = photoFile.slice();
+      const error = await generateVideo({ photo, consent, template: manifest }, platform).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TemplateInvalidError);
+      expect((error as TemplateInvalidError).issues[0]!.path).toBe('background.kind');
+      expect(platform.log.filter((entry) => entry.startsWith('assets.'))).toEqual([]);
+      expect(photo.every((byte) => byte === 0)).toBe(true);
+    }
   });
 
   it('a wiper that throws in the purge: PurgeFailedError after every other handle was wiped, and no video', async () => {

@@ -19,6 +19,8 @@ import { assertConsent } from '../privacy/consentRecord';
 import type { ConsentPolicy } from '../privacy/consentPolicy';
 import type { TelemetryRecorder } from '../telemetry/telemetryRecorder';
 import { builtInTemplates, defaultTemplateId } from '../templates/builtInTemplates';
+import { isLoadedTemplate } from '../templates/loadedTemplate';
+import type { LoadedTemplate } from '../templates/loadedTemplate';
 import { parseTemplate } from '../templates/parseTemplate';
 import type { Template } from '../templates/templateSchema';
 import { TemplateInvalidError } from '../errors/templateInvalidError';
@@ -62,8 +64,12 @@ export interface GenerateVideoOptions {
   readonly photo: Uint8Array | ArrayBuffer;
   /** The person's recorded agreement (P8). Nothing is read before it is checked. */
   readonly consent: ConsentRecord;
-  /** A built-in template id, or a template manifest (validated). Default: the default built-in. */
-  readonly template?: string | Template | unknown;
+  /**
+   * A built-in template id, a template manifest (validated), or a {@link LoadedTemplate} — the
+   * manifest with its files, as the platform's loader returns it; a recorded (video or image)
+   * background needs the latter. Default: the default built-in.
+   */
+  readonly template?: string | Template | LoadedTemplate | unknown;
   /** Which face to use and which faces to refuse. */
   readonly facePolicy?: FacePolicy;
   /** Header limits for the photo. */
@@ -132,9 +138,13 @@ const optionsSchema = z.object({
   ).optional(),
 });
 
-/** Resolve the template option to a validated manifest. */
+/**
+ * Resolve the template option to a validated manifest (a built-in id, a manifest, or a
+ * {@link LoadedTemplate}'s manifest).
+ */
 export function resolveTemplate(template: unknown): Template {
   if (template === undefined) template = defaultTemplateId;
+  if (isLoadedTemplate(template)) return parseTemplate(template.template);
   if (typeof template === 'string') {
     const found = builtInTemplates.find((t) => t.id === template);
     if (!found) {
@@ -205,6 +215,7 @@ export async function generateVideo(options: GenerateVideoOptions, platform: Vop
 
   let encoded: RenderedVideo | undefined;
   let template: Template | undefined;
+  const assets = isLoadedTemplate(options.template) ? options.template.assets : undefined;
   let failure: unknown;
   try {
     // The photo is personal from the first byte: held before anything else can fail. A scope
@@ -229,6 +240,7 @@ export async function generateVideo(options: GenerateVideoOptions, platform: Vop
           photo: image,
           landmarks: face.value,
           template: chosen,
+          ...(assets ? { assets } : {}),
           onProgress: (fraction) => report('render', fraction),
           ...(signal ? { signal } : {}),
         },

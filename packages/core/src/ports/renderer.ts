@@ -3,6 +3,7 @@ import type { EncodedVideo } from './videoEncoder';
 import type { EphemeralScope } from '../purge/ephemeralScope';
 import type { VerifiedDeletionReceipt } from '../remote/deletionReceipt';
 import type { Template } from '../templates/templateSchema';
+import type { TemplateAssets } from './templateAssets';
 import type { RgbaImage } from './rgbaImage';
 
 /**
@@ -18,6 +19,8 @@ export interface RenderJob {
   readonly landmarks: FaceLandmarks;
   /** The template to render into. */
   readonly template: Template;
+  /** The template's files, for a recorded background (from a `LoadedTemplate`). */
+  readonly assets?: TemplateAssets;
   /** Fraction of frames done, 0…1, called at most once per frame. */
   readonly onProgress?: (fraction: number) => void;
   /** Stops rendering between frames. */

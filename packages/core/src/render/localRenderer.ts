@@ -5,7 +5,9 @@ import type { EphemeralScope } from '../purge/ephemeralScope';
 import { AbortedError } from '../errors/abortedError';
 import { fitSimilarity } from '../geometry/fitSimilarity';
 import type { RenderJob, Renderer } from '../ports/renderer';
-import type { BackgroundFrames, BackgroundSource } from '../ports/backgroundSource';
+import type { BackgroundFrames } from '../ports/backgroundSource';
+import type { ImageDecoder } from '../ports/imageDecoder';
+import { RecordedBackgroundSource } from '../backgrounds/recorded/recordedBackgroundSource';
 import { asyncDisposeSymbol } from '../purge/disposeSymbols';
 import { BackgroundRenderer } from './backgroundRenderer';
 import { resolveFaceTrack } from '../templates/resolveFaceTrack';
@@ -26,8 +28,11 @@ export interface LocalRendererOptions {
   readonly codec?: VideoCodecChoice;
   /** Target bits per second; default: the encoder's choice for the frame size. */
   readonly bitrate?: number;
-  /** Frames of recorded (video or image) backgrounds. Without it only procedural ones render. */
-  readonly backgrounds?: BackgroundSource;
+  /**
+   * Decodes the images of `frames` backgrounds (template data, not personal: a fast decoder is
+   * fine). Without it such templates are refused; video and procedural backgrounds need none.
+   */
+  readonly backgroundImages?: ImageDecoder;
 }
 
 /**
@@ -50,15 +55,15 @@ export class LocalRenderer implements Renderer {
     if (template.background.kind === 'procedural') {
       return this.#renderFrames(job, scope.child('render'), new BackgroundRenderer(template));
     }
-    const source = this.#options.backgrounds;
-    if (!source) {
+    if (!job.assets) {
       throw new TemplateInvalidError([
         {
           path: 'background.kind',
-          message: `a '${template.background.kind}' background needs the template's files: load the manifest from disk and give the renderer a background source`,
+          message: `a '${template.background.kind}' background needs the template's files: pass the loaded template (loadTemplateFile, loadTemplateUrl), not its bare manifest`,
         },
       ]);
     }
+    const source = new RecordedBackgroundSource(job.assets, this.#options.backgroundImages);
     const render = scope.child('render');
     const frames = await source.open(template, render, signal);
     try {

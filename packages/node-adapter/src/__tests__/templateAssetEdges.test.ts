@@ -80,8 +80,8 @@ function paletteIndices(corners: readonly Rgb[]): number[] {
 
 async function render(folder: string): Promise<number[]> {
   const loaded = await loadTemplateFile(join(folder, 'template.json'));
-  await using platform = await createNodePlatform({ templateFolder: loaded.folder });
-  const result = await generateVideo({ photo: readFileSync(join(faces, 'astronaut.png')), consent, template: loaded.template }, platform);
+  await using platform = await createNodePlatform();
+  const result = await generateVideo({ photo: readFileSync(join(faces, 'astronaut.png')), consent, template: loaded }, platform);
   try {
     return paletteIndices(await cornerColours(result.video.value));
   } finally {
@@ -123,9 +123,9 @@ describe('a background that is not a video', () => {
       'background.mp4': content(),
     });
     const loaded = await loadTemplateFile(join(folder, 'template.json'));
-    await using platform = await createNodePlatform({ templateFolder: loaded.folder });
+    await using platform = await createNodePlatform();
     const photo = readFileSync(join(faces, 'astronaut.png'));
-    const error = await generateVideo({ photo, consent, template: loaded.template }, platform).catch((e: unknown) => e);
+    const error = await generateVideo({ photo, consent, template: loaded }, platform).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TemplateInvalidError);
     expect((error as TemplateInvalidError).issues[0]?.path).toBe('background.path');
     expect(photo.every((b) => b === 0)).toBe(true);
@@ -190,8 +190,8 @@ describe('hard links in a template folder', () => {
     const loaded = await loadTemplateFile(join(clean, 'template.json'));
     rmSync(join(clean, 'background.mp4'));
     linkSync(join(elsewhere, 'someone-else.mp4'), join(clean, 'background.mp4'));
-    await using platform = await createNodePlatform({ templateFolder: loaded.folder });
-    const late = await generateVideo({ photo: readFileSync(join(faces, 'astronaut.png')), consent, template: loaded.template }, platform).catch(
+    await using platform = await createNodePlatform();
+    const late = await generateVideo({ photo: readFileSync(join(faces, 'astronaut.png')), consent, template: loaded }, platform).catch(
       (e: unknown) => e,
     );
     expect(late).toBeInstanceOf(TemplateInvalidError);

@@ -228,7 +228,7 @@ describe('buildTemplateFromVideo', () => {
     expect(loaded.template).toEqual(result.template);
     expect(loaded.template).toMatchObject({ width, height, fps, frameCount: frames, id: 'round-trip', licence: 'CC0-1.0' });
     expect(loaded.template.background).toEqual({ kind: 'video', path: 'round-trip.mp4' });
-    expect(loaded.assets.map((a) => a.relativePath)).toEqual(['round-trip.mp4']);
+    expect(loaded.files.map((a) => a.relativePath)).toEqual(['round-trip.mp4']);
     expect(await readFile(path.join(temp, 'round', 'round-trip.mp4'))).toEqual(await readFile(videoPath));
     expect((await readdir(path.join(temp, 'round'))).sort()).toEqual(['round-trip.mp4', 'template.json']);
 

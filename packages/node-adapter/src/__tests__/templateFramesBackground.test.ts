@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AbortedError, TemplateInvalidError, builtInTemplates, generateVideo, type PurgeReceipt } from '@vopop/core';
 import { createNodePlatform } from '../nodePlatform';
-import { loadTemplateFile, type LoadedTemplate } from '../templates/loadTemplateFile';
+import { loadTemplateFile, type LoadedTemplateFile } from '../templates/loadTemplateFile';
 import { NodeTemplateAssets } from '../templates/nodeTemplateAssets';
 import { cornerColours, distinctColours, type Rgb } from './support/cornerColours';
 import { facesDir as faces } from '../../../../fixtures/faces/facesDir';
@@ -60,8 +60,8 @@ async function templateFolder(name: string, images: readonly Buffer[]): Promise<
 /** Render `manifest` and return the colour near the top-left corner of every output frame. */
 async function renderCorners(manifest: string): Promise<Rgb[]> {
   const loaded = await loadTemplateFile(manifest);
-  await using platform = await createNodePlatform({ templateFolder: loaded.folder, tempDirectory: store });
-  const result = await generateVideo({ photo: readFileSync(join(faces, 'astronaut.png')), consent, template: loaded.template }, platform);
+  await using platform = await createNodePlatform({ tempDirectory: store });
+  const result = await generateVideo({ photo: readFileSync(join(faces, 'astronaut.png')), consent, template: loaded }, platform);
   let corners: Rgb[];
   try {
     corners = await cornerColours(result.video.value);
@@ -74,12 +74,12 @@ async function renderCorners(manifest: string): Promise<Rgb[]> {
 
 /** Generate from `loaded`, expecting a failure; returns it with the receipt, the photo and the temp store's leftovers. */
 async function failedGeneration(
-  loaded: LoadedTemplate,
+  loaded: LoadedTemplateFile,
 ): Promise<{ error: unknown; receipt: PurgeReceipt | undefined; photo: Buffer; leftovers: string[] }> {
-  await using platform = await createNodePlatform({ templateFolder: loaded.folder, tempDirectory: store });
+  await using platform = await createNodePlatform({ tempDirectory: store });
   const photo = readFileSync(join(faces, 'astronaut.png'));
   let receipt: PurgeReceipt | undefined;
-  const error = await generateVideo({ photo, consent, template: loaded.template, onPurged: (r) => (receipt = r) }, platform).catch(
+  const error = await generateVideo({ photo, consent, template: loaded, onPurged: (r) => (receipt = r) }, platform).catch(
     (e: unknown) => e,
   );
   return { error, receipt, photo, leftovers: readdirSync(platform.tempStore.directory) };
@@ -115,7 +115,7 @@ describe('templates with an image background', () => {
     writeFileSync(outside, await solidPng(colours[0]!));
     // The manifest loads (its assets were fine then); the renderer checks again when it reads.
     const loadedFirst = await loadTemplateFile(manifest);
-    expect(loadedFirst.assets).toHaveLength(frameCount);
+    expect(loadedFirst.files).toHaveLength(frameCount);
     const swapped = join(dirname(manifest), 'frames/0003.png');
     unlinkSync(swapped);
     symlinkSync(outside, swapped);

@@ -56,13 +56,13 @@ describe('loadTemplateFile', () => {
     const loaded = await loadTemplateFile(file);
     expect(loaded.template.id).toBe('on-disk');
     expect(loaded.folder).toBe(folder);
-    expect(loaded.assets.map((a) => [a.manifestPath, a.absolutePath])).toEqual([
+    expect(loaded.files.map((a) => [a.manifestPath, a.absolutePath])).toEqual([
       ['background.frames[0]', path.join(folder, 'frames', 'a.png')],
       // A symlink that stays inside the folder is fine; the real path is what comes back.
       ['background.frames[1]', path.join(folder, 'frames', 'a.png')],
     ]);
     const procedural = await loadTemplateFile(await writeManifest('builtin.json', builtInTemplates[1]));
-    expect(procedural.assets).toEqual([]);
+    expect(procedural.files).toEqual([]);
   });
 
   it('rejects a symlinked file that escapes the folder, naming the manifest path and asset', async () => {
@@ -97,7 +97,7 @@ describe('loadTemplateFile', () => {
     expect(folderAsset.message).toContain('not a regular file');
     // Checking can be skipped for manifests whose assets are not there yet.
     const unchecked = await loadTemplateFile(path.join(folder, 'missing.json'), { checkAssets: false });
-    expect(unchecked.assets[0]?.absolutePath).toBe(path.join(folder, 'frames', 'nope.png'));
+    expect(unchecked.files[0]?.absolutePath).toBe(path.join(folder, 'frames', 'nope.png'));
   });
 
   it('rejects oversized, non-JSON, non-UTF-8, missing and non-file manifests with (file)', async () => {

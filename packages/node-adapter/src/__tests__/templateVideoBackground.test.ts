@@ -57,8 +57,8 @@ beforeAll(async () => {
 describe('templates with a video background', () => {
   it('render each background frame under the face, in order', async () => {
     const loaded = await loadTemplateFile(join(folder, 'template.json'));
-    await using platform = await createNodePlatform({ templateFolder: loaded.folder });
-    const result = await generateVideo({ photo: readFileSync(join(faces, 'astronaut.png')), consent, template: loaded.template }, platform);
+    await using platform = await createNodePlatform();
+    const result = await generateVideo({ photo: readFileSync(join(faces, 'astronaut.png')), consent, template: loaded }, platform);
     let corners: Rgb[];
     try {
       corners = await cornerColours(result.video.value);
@@ -73,10 +73,10 @@ describe('templates with a video background', () => {
 
   it('refuses a background video shorter than the template, leaving nothing behind', async () => {
     const loaded = await loadTemplateFile(join(folder, 'too-long.json'));
-    await using platform = await createNodePlatform({ templateFolder: loaded.folder });
+    await using platform = await createNodePlatform();
     const photo = readFileSync(join(faces, 'astronaut.png'));
     let receipt: PurgeReceipt | undefined;
-    const error = await generateVideo({ photo, consent, template: loaded.template, onPurged: (r) => (receipt = r) }, platform).catch((e: unknown) => e);
+    const error = await generateVideo({ photo, consent, template: loaded, onPurged: (r) => (receipt = r) }, platform).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TemplateInvalidError);
     expect((error as TemplateInvalidError).issues[0]?.path).toBe('frameCount');
     expect(receipt?.totals).toMatchObject({ failed: 0, moved: 0 });
@@ -85,14 +85,14 @@ describe('templates with a video background', () => {
 
   it('stops the background decoder when the generation is aborted mid-render', async () => {
     const loaded = await loadTemplateFile(join(folder, 'template.json'));
-    await using platform = await createNodePlatform({ templateFolder: loaded.folder });
+    await using platform = await createNodePlatform();
     const controller = new AbortController();
     const photo = readFileSync(join(faces, 'astronaut.png'));
     const error = await generateVideo(
       {
         photo,
         consent,
-        template: loaded.template,
+        template: loaded,
         signal: controller.signal,
         onProgress: ({ stage, fraction }) => {
           if (stage === 'render' && fraction >= 0.3) controller.abort(new Error('user cancelled'));
@@ -104,7 +104,7 @@ describe('templates with a video background', () => {
     expect(photo.every((b) => b === 0)).toBe(true);
   }, 120_000);
 
-  it('says what is missing when the renderer has no access to the template folder', async () => {
+  it('says what is missing when a recorded template comes without its files (the bare manifest)', async () => {
     const loaded = await loadTemplateFile(join(folder, 'template.json'));
     await using platform = await createNodePlatform();
     await expect(

@@ -1,4 +1,4 @@
-import type { ConsentRecord, Template } from '@vopop/core';
+import type { ConsentRecord, LoadedTemplate } from '@vopop/core';
 import { assertConsent, defaultTemplateId, generateVideo } from '@vopop/core';
 import { checkOutputTarget, writeOutputFile } from '../files/writeOutputFile';
 import { readPhotoFile } from '../files/readPhotoFile';
@@ -99,20 +99,17 @@ export const generateCommand: CliCommand = async (args, io, signal = new AbortCo
           signal,
         })
       : undefined;
-    let template: string | Template | undefined = values.template;
-    let templateFolder: string | undefined;
+    let template: string | LoadedTemplate | undefined = values.template;
     // A path (a slash, or .json) is a manifest file, whether or not it exists: a missing one is
-    // reported as such, not as an unknown built-in id.
+    // reported as such, not as an unknown built-in id. Loaded, it carries its own files.
     if (template !== undefined && (/[\\/]/.test(template) || template.endsWith('.json'))) {
-      const loaded = await loadTemplateFile(template, { signal });
-      template = loaded.template;
-      templateFolder = loaded.folder;
+      template = await loadTemplateFile(template, { signal });
     }
     // The output is checked before the photo is read, so a bad path costs nothing. The default
     // name's container is known only after encoding: MP4 is checked now (H.264 is there
     // wherever @napi-rs/webcodecs is), a WebM fallback again once it is known.
     const force = values.force === true;
-    const templateId = typeof template === 'object' ? template.id : (template ?? defaultTemplateId);
+    const templateId = typeof template === 'object' ? template.template.id : (template ?? defaultTemplateId);
     const outputFor = (container: string) => values.output ?? `vopop-${templateId}.${container}`;
     let target = await checkOutputTarget(outputFor('mp4'), { subject: 'video', force });
     // Bounded (no folder, device or FIFO; nothing over the decoder's byte limit) and abortable;
@@ -120,7 +117,6 @@ export const generateCommand: CliCommand = async (args, io, signal = new AbortCo
     const photo = await readPhotoFile(positionals[0]!, { signal });
     await using platform = await createNodePlatform({
       ...('backend' in backend ? { detector: backend } : {}),
-      ...(templateFolder ? { templateFolder } : {}),
     }).catch((error: unknown) => {
       // generateVideo has not taken the photo yet: wipe it here.
       photo.fill(0);

@@ -1,7 +1,8 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
-import type { Template } from '@vopop/core';
+import type { LoadedTemplate, Template } from '@vopop/core';
 import { InvalidArgumentError, TemplateInvalidError, parseTemplateFile } from '@vopop/core';
+import { NodeTemplateAssets } from './nodeTemplateAssets';
 import { fileErrorCode, readCappedFile, resolveInFolder } from './templateFolderFiles';
 
 /**
@@ -34,21 +35,22 @@ export interface TemplateAsset {
   readonly manifestPath: string;
   /** The path as written in the manifest, relative to its folder. */
   readonly relativePath: string;
-  /** The real (symlink-free) absolute path, inside {@link LoadedTemplate.folder}. */
+  /** The real (symlink-free) absolute path, inside {@link LoadedTemplateFile.folder}. */
   readonly absolutePath: string;
 }
 
 /**
- * A template loaded from disk: the validated manifest, its folder, and its assets.
+ * A template loaded from disk: the validated manifest, its folder, the files it names, and the
+ * reader of those files. Pass it whole as `generateVideo`'s `template`: it is a core
+ * `LoadedTemplate`, so the render reads this template's files and no other.
  *
  * @public
  */
-export interface LoadedTemplate {
-  readonly template: Template;
-  /** The real path of the folder that holds the manifest; every asset lies inside it. */
+export interface LoadedTemplateFile extends LoadedTemplate {
+  /** The real path of the folder that holds the manifest; every file lies inside it. */
   readonly folder: string;
-  /** Every asset the manifest names, in manifest order; empty for procedural backgrounds. */
-  readonly assets: readonly TemplateAsset[];
+  /** Every file the manifest names, in manifest order; empty for procedural backgrounds. */
+  readonly files: readonly TemplateAsset[];
 }
 
 const defaultMaxBytes = 4 * 1024 * 1024;
@@ -84,7 +86,7 @@ async function resolveAsset(
  * @throws InvalidArgumentError for a `maxBytes` that is not a positive integer.
  * @public
  */
-export async function loadTemplateFile(file: string, options: LoadTemplateOptions = {}): Promise<LoadedTemplate> {
+export async function loadTemplateFile(file: string, options: LoadTemplateOptions = {}): Promise<LoadedTemplateFile> {
   const maxBytes = options.maxBytes ?? defaultMaxBytes;
   if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) {
     throw new InvalidArgumentError('maxBytes must be a positive integer number of bytes.');
@@ -97,13 +99,13 @@ export async function loadTemplateFile(file: string, options: LoadTemplateOption
   } catch (error) {
     throw TemplateInvalidError.at('(file)', `template folder could not be resolved (${fileErrorCode(error)})`, error);
   }
-  const assets: TemplateAsset[] = [];
+  const files: TemplateAsset[] = [];
   if (options.checkAssets !== false) {
-    for (const asset of assetsOf(template)) assets.push(await resolveAsset(folder, asset));
+    for (const asset of assetsOf(template)) files.push(await resolveAsset(folder, asset));
   } else {
     for (const asset of assetsOf(template)) {
-      assets.push({ ...asset, absolutePath: path.resolve(folder, asset.relativePath) });
+      files.push({ ...asset, absolutePath: path.resolve(folder, asset.relativePath) });
     }
   }
-  return { template, folder, assets };
+  return { template, folder, files, assets: new NodeTemplateAssets(folder) };
 }

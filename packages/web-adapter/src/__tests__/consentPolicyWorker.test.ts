@@ -44,7 +44,6 @@ function recordingFactory(calls: string[]): PlatformFactory {
     renderer,
     wipers: defaultWiperRegistry,
     backend: 'wasm',
-    withTemplateAssets: () => ({ decoder, detector, renderer, wipers: defaultWiperRegistry }),
     [Symbol.dispose]() {},
   });
 }

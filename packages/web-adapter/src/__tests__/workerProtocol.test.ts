@@ -8,7 +8,6 @@ import type {
   PurgeReceipt,
   RenderJob,
   Renderer,
-  TemplateAssets,
 } from '@vopop/core';
 import {
   AbortedError,
@@ -100,15 +99,16 @@ function fakePlatform(world: FakeWorld): PlatformFactory {
     dispose() {},
     [Symbol.dispose]() {},
   } as unknown as FaceDetector;
-  // With assets, the renderer reads a video background the way LocalRenderer's background source
-  // would begin to (decoding needs WebCodecs, which the browser suite covers).
-  const renderer = (assets?: TemplateAssets): Renderer => ({
+  // With the template's assets (they come with the loaded template), the renderer reads a video
+  // background the way LocalRenderer's background source would begin to (decoding needs
+  // WebCodecs, which the browser suite covers).
+  const renderer = (): Renderer => ({
     async render(job: RenderJob, scope: EphemeralScope): Promise<EncodedVideo> {
       world.rendered.push(job.template.id);
       const background = job.template.background;
       if (background.kind === 'video') {
-        if (!assets) throw new TemplateInvalidError([{ path: 'background.kind', message: 'no assets' }]);
-        world.backgroundBytes = await assets.read(background.path, 'background.path', job.signal);
+        if (!job.assets) throw new TemplateInvalidError([{ path: 'background.kind', message: 'no assets' }]);
+        world.backgroundBytes = await job.assets.read(background.path, 'background.path', job.signal);
       }
       job.onProgress?.(0.5);
       world.renderStarted?.();
@@ -140,7 +140,6 @@ function fakePlatform(world: FakeWorld): PlatformFactory {
     renderer: renderer(),
     wipers,
     backend: 'wasm',
-    withTemplateAssets: (assets) => ({ decoder, detector, wipers, renderer: renderer(assets) }),
     [Symbol.dispose]() {},
   });
 }

@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import type { GenerationProgress, PurgeReceipt, VopopPlatform, WiperRegistry } from '@vopop/core';
+import type { GenerationProgress, PurgeReceipt, WiperRegistry } from '@vopop/core';
 import {
   AbortedError,
   EphemeralScope,
@@ -49,28 +49,20 @@ function release(callback: RemoteCallback | undefined): void {
  */
 export type PlatformFactory = (
   config: VopopWorkerConfig,
-) => Promise<Pick<BrowserPlatform, 'decoder' | 'detector' | 'renderer' | 'wipers' | 'backend' | 'withTemplateAssets'> & Disposable>;
+) => Promise<Pick<BrowserPlatform, 'decoder' | 'detector' | 'renderer' | 'wipers' | 'backend'> & Disposable>;
 
 type WorkerPlatform = Awaited<ReturnType<PlatformFactory>>;
 
 /**
- * The template and the platform one request renders with: a built-in id or a manifest as given,
- * on the worker's platform; or a manifest fetched from `templateUrl`, on the platform with that
- * template's files as its recorded background.
+ * The template one request renders: a built-in id or a manifest as given, or the manifest fetched
+ * from `templateUrl` together with its files (a `LoadedTemplate`), for a recorded background.
  */
-async function templateOf(
-  request: VopopWorkerRequest,
-  ports: WorkerPlatform,
-  signal: AbortSignal,
-): Promise<{ readonly template?: unknown; readonly ports: VopopPlatform }> {
-  if (request.templateUrl === undefined) {
-    return { ports, ...(request.template !== undefined ? { template: request.template } : {}) };
-  }
+async function templateOf(request: VopopWorkerRequest, signal: AbortSignal): Promise<unknown> {
+  if (request.templateUrl === undefined) return request.template;
   if (request.template !== undefined) throw new InvalidArgumentError('Give either template or templateUrl, not both.');
   if (typeof request.templateUrl !== 'string') throw new InvalidArgumentError('templateUrl must be a URL string.');
   // loadTemplateUrl refuses another origin than the worker's own before any request.
-  const loaded = await loadTemplateUrl(request.templateUrl, { signal });
-  return { template: loaded.template, ports: ports.withTemplateAssets(loaded.assets) };
+  return loadTemplateUrl(request.templateUrl, { signal });
 }
 
 /**
@@ -145,12 +137,12 @@ export function createVopopWorkerApi(createPlatform: PlatformFactory = browserPl
         // Consent first (P8), as in generateVideo, which checks it again: nothing, not even a
         // template, is fetched for a request without it.
         assertConsent(request.consent, 'on-device', undefined, consentPolicy);
-        const chosen = await templateOf(request, ports, controller.signal);
+        const template = await templateOf(request, controller.signal);
         const result = await generateVideo(
           {
             photo: photoBytes,
             consent: request.consent as never,
-            ...(chosen.template !== undefined ? { template: chosen.template } : {}),
+            ...(template !== undefined ? { template } : {}),
             ...(request.facePolicy ? { facePolicy: request.facePolicy } : {}),
             ...(request.decodeLimits ? { decodeLimits: request.decodeLimits } : {}),
             signal: controller.signal,
@@ -162,7 +154,7 @@ export function createVopopWorkerApi(createPlatform: PlatformFactory = browserPl
               receipt = purged;
             },
           },
-          chosen.ports,
+          ports,
         );
         const { video, ...facts } = result;
         const buffer = transferableBuffer(video.value);

@@ -1,6 +1,7 @@
 import type { EphemeralScope } from '../../purge/ephemeralScope';
 import { AbortedError } from '../../errors/abortedError';
 import { InvalidArgumentError } from '../../errors/invalidArgumentError';
+import { TemplateInvalidError } from '../../errors/templateInvalidError';
 import type { BackgroundFrames, BackgroundSource } from '../../ports/backgroundSource';
 import type { ImageDecoder } from '../../ports/imageDecoder';
 import type { TemplateAssets } from '../../ports/templateAssets';
@@ -24,24 +25,25 @@ import { VideoBackgroundFrames } from './videoBackgroundFrames';
  *
  * @example
  * ```ts
- * const renderer = new LocalRenderer({ encoder, backgrounds: new RecordedBackgroundSource(assets, decoder) });
+ * const frames = await new RecordedBackgroundSource(assets, decoder).open(template, scope, signal);
  * ```
  * @public
  */
 export class RecordedBackgroundSource implements BackgroundSource {
   readonly #assets: TemplateAssets;
-  readonly #images: ImageDecoder;
+  readonly #images: ImageDecoder | undefined;
 
   /**
    * @param assets - reads the files the template names (its folder, its origin).
-   * @param images - decodes `frames` backgrounds' images (PNG, JPEG, WebP).
+   * @param images - decodes `frames` backgrounds' images (PNG, JPEG, WebP); without it such a
+   *   background is refused (video backgrounds need none).
    */
-  constructor(assets: TemplateAssets, images: ImageDecoder) {
+  constructor(assets: TemplateAssets, images?: ImageDecoder) {
     if (typeof assets?.read !== 'function' || typeof assets.decodeVideo !== 'function') {
       throw new InvalidArgumentError('RecordedBackgroundSource needs TemplateAssets (read and decodeVideo).');
     }
-    if (typeof images?.decode !== 'function') {
-      throw new InvalidArgumentError('RecordedBackgroundSource needs an ImageDecoder.');
+    if (images !== undefined && typeof images.decode !== 'function') {
+      throw new InvalidArgumentError('RecordedBackgroundSource: images must be an ImageDecoder.');
     }
     this.#assets = assets;
     this.#images = images;
@@ -62,6 +64,9 @@ export class RecordedBackgroundSource implements BackgroundSource {
       case 'video':
         return new VideoBackgroundFrames(this.#assets, template, signal);
       case 'frames':
+        if (!this.#images) {
+          throw TemplateInvalidError.at('background.kind', "this platform's renderer has no image decoder for 'frames' backgrounds");
+        }
         return ImageSequenceBackgroundFrames.open(this.#assets, this.#images, template, scope, signal);
       case 'procedural':
         throw new InvalidArgumentError(
