@@ -85,3 +85,31 @@ describe('vopop re-runs itself with freed memory overwritten', () => {
     expect((await runCli(['generate', join(work, 'missing.jpg'), '--consent'], undefined)).code).toBe(exitCodes.input);
   });
 });
+
+describe('the worker does not outlive vopop', () => {
+  it('killing the vopop process (SIGKILL) stops its worker: no video written, the worker gone', async () => {
+    const env = { ...process.env };
+    delete env.GLIBC_TUNABLES;
+    const output = join(work, 'orphan.mp4');
+    const run = spawn(process.execPath, [cli, ...generateArgs('orphan.mp4')], { env, stdio: 'ignore' });
+    let worker: number | undefined;
+    while (worker === undefined) {
+      [worker] = childrenOf(run.pid!);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    // Let it get into the work (decoding, detection), then kill only the top process.
+    await new Promise((r) => setTimeout(r, 400));
+    run.kill('SIGKILL');
+    const alive = () => {
+      try {
+        return !readFileSync(`/proc/${worker}/stat`, 'utf8').split(') ')[1]!.startsWith('Z');
+      } catch {
+        return false;
+      }
+    };
+    const deadline = Date.now() + 20_000;
+    while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(alive()).toBe(false);
+    expect(existsSync(output)).toBe(false);
+  });
+});

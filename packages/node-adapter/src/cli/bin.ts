@@ -16,6 +16,9 @@ import { spawnSync } from 'node:child_process';
 const perturb = 'glibc.malloc.perturb';
 const perturbSetting = `${perturb}=165`;
 
+/** Names the waiting parent in the worker's environment, so the worker can tell it has gone. */
+const parentVariable = 'VOPOP_CLI_PARENT_PID';
+
 const tunables = process.env.GLIBC_TUNABLES ?? '';
 // Linux only; a C library other than glibc (musl) ignores the variable, at the cost of one start.
 if (!tunables.includes(perturb) && process.platform === 'linux') {
@@ -25,7 +28,11 @@ if (!tunables.includes(perturb) && process.platform === 'linux') {
   const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
     stdio: 'inherit',
     // First in the list: glibc splits the variable in place at ':' while parsing it.
-    env: { ...process.env, GLIBC_TUNABLES: tunables ? `${perturbSetting}:${tunables}` : perturbSetting },
+    env: {
+      ...process.env,
+      GLIBC_TUNABLES: tunables ? `${perturbSetting}:${tunables}` : perturbSetting,
+      [parentVariable]: String(process.pid),
+    },
   });
   if (child.error) {
     process.stderr.write(`vopop: could not start (${(child.error as NodeJS.ErrnoException).code ?? 'spawn failed'})\n`);
@@ -37,5 +44,17 @@ if (!tunables.includes(perturb) && process.platform === 'linux') {
   }
   process.exit(child.status ?? 1);
 } else {
+  const parent = Number(process.env[parentVariable]);
+  if (Number.isInteger(parent) && parent > 0) {
+    // The parent only waits; if it is killed (SIGKILL, SIGTERM) the caller has seen the run end,
+    // so the worker must not go on holding the photo or write a video nobody waits for. Linux
+    // re-parents an orphan, which changes its ppid: then stop as Ctrl-C would (abort, purge, 130).
+    const watch = setInterval(() => {
+      if (process.ppid === parent) return;
+      clearInterval(watch);
+      process.kill(process.pid, 'SIGINT');
+    }, 100);
+    watch.unref();
+  }
   await import('./main');
 }
