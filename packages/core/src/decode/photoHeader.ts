@@ -86,7 +86,8 @@ function isStartOfFrame(marker: number): boolean {
   return marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
 }
 
-function jpegHeader(b: Uint8Array): PhotoHeader {
+/** Where the JPEG frame header (its SOFn marker) starts: the segments before it are skipped by length. */
+function jpegFrameAt(b: Uint8Array): number {
   let at = 2;
   for (;;) {
     if (at + 2 > b.byteLength) throw truncated('jpeg');
@@ -113,16 +114,19 @@ function jpegHeader(b: Uint8Array): PhotoHeader {
     if (at + 4 > b.byteLength) throw truncated('jpeg');
     const length = u16be(b, at + 2);
     if (length < 2) throw corrupt('jpeg', 'A JPEG segment has an invalid length');
-    if (isStartOfFrame(marker)) {
-      if (at + 9 > b.byteLength) throw truncated('jpeg');
-      // The size alone decides the limits, as for PNG; a file cut off right after it is still
-      // refused, as truncated, by `photoEndsEarly` or the decoder. A zero height means "defined
-      // later by a DNL marker", which libjpeg does not support.
-      const components = at + 10 <= b.byteLength ? b[at + 9] : undefined;
-      return sized('jpeg', u16be(b, at + 7), u16be(b, at + 5), components);
-    }
+    if (isStartOfFrame(marker)) return at;
     at += 2 + length;
   }
+}
+
+function jpegHeader(b: Uint8Array): PhotoHeader {
+  const at = jpegFrameAt(b);
+  if (at + 9 > b.byteLength) throw truncated('jpeg');
+  // The size alone decides the limits, as for PNG; a file cut off right after it is still
+  // refused, as truncated, by `photoEndsEarly` or the decoder. A zero height means "defined
+  // later by a DNL marker", which libjpeg does not support.
+  const components = at + 10 <= b.byteLength ? b[at + 9] : undefined;
+  return sized('jpeg', u16be(b, at + 7), u16be(b, at + 5), components);
 }
 
 function pngHeader(b: Uint8Array): PhotoHeader {
@@ -249,6 +253,29 @@ export function checkPhotoLimits(
   }
 }
 
+/**
+ * Where a JPEG's first scan (its SOS marker) starts, the metadata segments before it skipped by
+ * length (an EXIF thumbnail holds markers of its own); at or past the end when there is none.
+ */
+function jpegFirstScanAt(bytes: Uint8Array): number {
+  let at = 2;
+  while (at + 4 <= bytes.byteLength) {
+    if (bytes[at] !== 0xff) {
+      at = bytes.indexOf(0xff, at);
+      if (at < 0) return bytes.byteLength;
+      continue;
+    }
+    const marker = bytes[at + 1]!;
+    if (marker === 0xff) {
+      at += 1;
+      continue;
+    }
+    if (marker === 0xda) return at;
+    at += 2 + u16be(bytes, at + 2);
+  }
+  return at;
+}
+
 function pngEndsEarly(b: Uint8Array): boolean {
   let at = 8;
   while (at + 8 <= b.byteLength) {
@@ -273,28 +300,48 @@ function pngEndsEarly(b: Uint8Array): boolean {
 export function photoEndsEarly(bytes: Uint8Array, format: PhotoFormat): boolean {
   if (format === 'png') return pngEndsEarly(bytes);
   if (format === 'webp') return bytes.byteLength < 8 || bytes.byteLength < u32le(bytes, 4) + 8;
-  // Metadata segments are skipped by length (an EXIF thumbnail holds its own end marker);
-  // from the first scan on, 0xFF is byte-stuffed, so the first FF D9 is the real end, even
+  // From the first scan on, 0xFF is byte-stuffed, so the first FF D9 is the real end, even
   // when a motion photo appends a video.
-  let at = 2;
-  while (at + 4 <= bytes.byteLength) {
-    if (bytes[at] !== 0xff) {
-      at = bytes.indexOf(0xff, at);
-      if (at < 0) return true;
-      continue;
-    }
-    const marker = bytes[at + 1]!;
-    if (marker === 0xff) {
-      at += 1;
-      continue;
-    }
-    if (marker === 0xda) break;
-    at += 2 + u16be(bytes, at + 2);
-  }
-  at = bytes.indexOf(0xff, at + 2);
+  let at = bytes.indexOf(0xff, jpegFirstScanAt(bytes) + 2);
   while (at >= 0 && at + 1 < bytes.byteLength) {
     if (bytes[at + 1] === 0xd9) return false;
     at = bytes.indexOf(0xff, at + 1);
   }
   return true;
+}
+
+/**
+ * Pixels per byte of scan data beyond which a JPEG cannot be complete. A Huffman-coded scan
+ * spends at least one bit on every 8×8 block of its full-resolution component (a DC code in a
+ * baseline or a progressive first scan; a code length is never below one bit), so a complete
+ * image holds at least `pixels / 512` bytes after its first SOS marker. The bound is 8× below
+ * that: no real photo is refused, while a file whose frame header declares megapixels over a
+ * few hundred bytes of data (which libjpeg would fill with grey, spending seconds and the whole
+ * pixel allocation on it) is.
+ */
+const maxPixelsPerJpegScanByte = 4096;
+
+/** SOF9–SOF11 and SOF13–SOF15 announce arithmetic coding, which has no per-block minimum in bits. */
+function isArithmeticFrame(marker: number): boolean {
+  return marker >= 0xc9 && marker !== 0xcc;
+}
+
+/**
+ * Whether a photo is far too short to hold the image its header declares, so that it cannot be
+ * complete: a Huffman-coded JPEG with less than one byte of scan data (from its first SOS marker
+ * on) per 4096 declared pixels, 8× below the least any complete one holds. Refusing it before
+ * decoding keeps a 1 KB file that declares 20 megapixels from costing seconds of decoding and
+ * the full pixel buffer. Arithmetic-coded JPEGs, PNG and WebP are never refused here: their
+ * coders can spend far less than a bit on a flat block (a solid-colour lossless WebP is a few
+ * dozen bytes at any size), and the PNG decoders fail at once on a short zlib stream.
+ *
+ * @param header - What {@link readPhotoHeader} read from `bytes`.
+ * @internal
+ */
+export function photoTooShortForSize(bytes: Uint8Array, header: PhotoHeader): boolean {
+  if (header.format !== 'jpeg') return false;
+  const pixels = header.width * header.height;
+  const scanBytes = Math.max(0, bytes.byteLength - jpegFirstScanAt(bytes));
+  if (scanBytes * maxPixelsPerJpegScanByte >= pixels) return false;
+  return !isArithmeticFrame(bytes[jpegFrameAt(bytes) + 1]!);
 }

@@ -1,10 +1,11 @@
 import type { EphemeralScope } from '../purge/ephemeralScope';
 import { AbortedError } from '../errors/abortedError';
+import { ImageDecodeError } from '../errors/imageDecodeError';
 import { ImageTooLargeError } from '../errors/imageTooLargeError';
 import { InvalidArgumentError } from '../errors/invalidArgumentError';
 import type { DecodeLimits } from '../ports/imageDecoder';
 import type { PhotoHeader } from './photoHeader';
-import { checkPhotoLimits, readPhotoHeader, resolvePhotoLimits } from './photoHeader';
+import { checkPhotoLimits, photoTooShortForSize, readPhotoHeader, resolvePhotoLimits } from './photoHeader';
 
 /**
  * What {@link preparePhotoDecode} established before any pixel was decoded.
@@ -27,7 +28,9 @@ export interface PreparedPhotoDecode {
  * 2. the file size, before a byte is scanned (`ImageTooLargeError('bytes')`);
  * 3. the format from the magic bytes and the size from the header ({@link readPhotoHeader}:
  *    `ImageDecodeError` for empty, unrecognised, refused, truncated or invalid input);
- * 4. the longer side, then the pixel count (`ImageTooLargeError`).
+ * 4. the longer side, then the pixel count (`ImageTooLargeError`);
+ * 5. a file far too short for the size it declares ({@link photoTooShortForSize}:
+ *    `ImageDecodeError('truncated')`), which the C decoders would fill with grey, slowly.
  *
  * Nothing is allocated for the photo, so a hostile file costs nothing.
  *
@@ -51,5 +54,10 @@ export function preparePhotoDecode(
   }
   const header = readPhotoHeader(bytes);
   checkPhotoLimits(bytes.byteLength, header.width, header.height, limits);
+  if (photoTooShortForSize(bytes, header)) {
+    throw new ImageDecodeError('truncated', header.format, {
+      detail: 'The file is far too short to hold the image its header declares',
+    });
+  }
   return { header, limits };
 }
