@@ -4,6 +4,7 @@ import { ImageDecodeError } from '../errors/imageDecodeError';
 import { ImageTooLargeError } from '../errors/imageTooLargeError';
 import { InvalidArgumentError } from '../errors/invalidArgumentError';
 import type { DecodeLimits } from '../ports/imageDecoder';
+import { checkExifDirectories } from './exifDirectories';
 import type { PhotoHeader } from './photoHeader';
 import { checkPhotoLimits, photoTooShortForSize, readPhotoHeader, resolvePhotoLimits } from './photoHeader';
 
@@ -30,7 +31,9 @@ export interface PreparedPhotoDecode {
  *    `ImageDecodeError` for empty, unrecognised, refused, truncated or invalid input);
  * 4. the longer side, then the pixel count (`ImageTooLargeError`);
  * 5. a file far too short for the size it declares ({@link photoTooShortForSize}:
- *    `ImageDecodeError('truncated')`), which the C decoders would fill with grey, slowly.
+ *    `ImageDecodeError('truncated')`), which the C decoders would fill with grey, slowly;
+ * 6. EXIF directories that loop or are too many ({@link checkExifDirectories}:
+ *    `ImageDecodeError('corrupt')`), on which sharp's EXIF reader spends seconds.
  *
  * Nothing is allocated for the photo, so a hostile file costs nothing.
  *
@@ -59,5 +62,6 @@ export function preparePhotoDecode(
       detail: 'The file is far too short to hold the image its header declares',
     });
   }
+  checkExifDirectories(bytes, header.format);
   return { header, limits };
 }
