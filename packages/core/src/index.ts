@@ -41,15 +41,9 @@ export { decodePng } from './decode/decodePng';
 export type { PngDecodeOptions } from './decode/decodePng';
 export { SandboxedImageDecoder } from './decode/sandboxedImageDecoder';
 export type { PhotoCodecModules, SandboxedImageDecoderOptions } from './decode/sandboxedImageDecoder';
-export { WasmSandbox } from './decode/wasmSandbox';
-export { compactInitialMemory, compilePhotoCodecModules } from './decode/compactWasmMemory';
-export type {
-  EmscriptenFactory,
-  EmscriptenModuleArg,
-  SandboxRelease,
-  WasmSandboxOptions,
-} from './decode/wasmSandbox';
-export { readExifOrientation, readTiffOrientation } from './decode/exifOrientation';
+export { compilePhotoCodecModules } from './decode/compactWasmMemory';
+export type { SandboxRelease } from './decode/wasmSandbox';
+export { readExifOrientation } from './decode/exifOrientation';
 export type { ExifOrientation } from './decode/exifOrientation';
 export { orientRgba, orientedSize } from './decode/orientRgba';
 export {
@@ -58,7 +52,6 @@ export {
   photoEndsEarly,
   readPhotoHeader,
   resolvePhotoLimits,
-  sniffPhotoFormat,
 } from './decode/photoHeader';
 export type { PhotoFormat, PhotoHeader } from './decode/photoHeader';
 export { sniffImageFormat } from './decode/sniffImageFormat';
@@ -116,48 +109,31 @@ export type {
   LandmarkCount,
 } from './ports/faceDetector';
 export type { ModelBytesSource, PinnedModelFile, Sha256Function } from './ports/modelBytesSource';
-export { installIntBatchMatMulFix } from './detect/intBatchMatMulFix';
 export { ModelIntegrityError } from './errors/modelIntegrityError';
 export type { ModelIntegrityReason } from './errors/modelIntegrityError';
 export { faceLandmarksWiper } from './detect/faceLandmarks';
 export type { FaceLandmarks } from './detect/faceLandmarks';
 
 // Geometry and alignment (exports below)
-export { affineRotation } from './geometry/affine2d';
-export { fitSimilarity } from './geometry/fitSimilarity';
-export type { SimilarityFit } from './geometry/fitSimilarity';
-export { fitAffine } from './geometry/fitAffine';
-export type { FitOptions, PointArray, PointFit } from './geometry/pointFit';
-export { canonicalDenseFace, denseFacePointCount } from './geometry/canonicalDenseFace';
-export { meshIndices, meshLayouts } from './align/meshIndices';
+export { canonicalDenseFace } from './geometry/canonicalDenseFace';
 export { fivePointsFromMesh } from './align/fivePoints';
 export { alignFace, faceAlignmentWiper } from './align/alignFace';
 export type { AlignmentPointSet, AlignOptions, FaceAlignment } from './align/alignFace';
 export { estimateHeadPose } from './align/headPose';
 export type { HeadPose } from './align/headPose';
 export { selectFace } from './select/selectFace';
-export { defaultFacePolicy, resolveFacePolicy } from './select/facePolicy';
+export { defaultFacePolicy } from './select/facePolicy';
 export type { FacePolicy, ResolvedFacePolicy } from './select/facePolicy';
 export { NoFaceError } from './errors/noFaceError';
 export { MultipleFacesError } from './errors/multipleFacesError';
 export { FaceTooSmallError } from './errors/faceTooSmallError';
 export { PoseOutOfRangeError } from './errors/poseOutOfRangeError';
 export type { PoseLimits } from './errors/poseOutOfRangeError';
-export {
-  affine,
-  affineScale,
-  composeAffine,
-  identityAffine,
-  invertAffine,
-  similarityAffine,
-  transformPoints,
-} from './geometry/affine2d';
+export { transformPoints } from './geometry/affine2d';
 export type { Affine2D } from './geometry/affine2d';
-export { canonicalFivePoints, fivePointCount } from './geometry/canonicalFace';
+export { canonicalFivePoints } from './geometry/canonicalFace';
 
 // Tracking (exports below)
-export { OneEuroFilter } from './tracking/oneEuroFilter';
-export type { OneEuroOptions } from './tracking/oneEuroFilter';
 export { defaultTrackSmoothing, smoothPointTrack } from './tracking/smoothPointTrack';
 export type { PointTrackSmoothing } from './tracking/smoothPointTrack';
 export { fillTrackGaps } from './tracking/fillTrackGaps';
@@ -184,7 +160,7 @@ export { parseTemplate, safeParseTemplate } from './templates/parseTemplate';
 export { parseTemplateFile } from './templates/parseTemplateFile';
 export { assetPathProblem, isSafeAssetPath } from './templates/assetPath';
 export { templateJsonSchema } from './templates/templateJsonSchema';
-export { resolveFaceTrack, similarityFivePoints } from './templates/resolveFaceTrack';
+export { resolveFaceTrack } from './templates/resolveFaceTrack';
 export type { ResolvedFaceTrack } from './templates/resolveFaceTrack';
 export { BackgroundRenderer, renderBackground } from './render/backgroundRenderer';
 export { builtInTemplates, defaultTemplateId, getBuiltInTemplate } from './templates/builtInTemplates';
@@ -196,7 +172,6 @@ export { createFaceCompositor } from './render/compositing/faceCompositor';
 export type { FaceCompositor, FaceCompositorOptions } from './render/compositing/faceCompositor';
 export { FramePool, copyFrame } from './render/compositing/framePool';
 export type { FramePoolOptions } from './render/compositing/framePool';
-export { applyColourTransfer, measureLabStats } from './render/compositing/colourTransfer';
 export type { LabStats } from './render/compositing/colourTransfer';
 
 // Encoding (exports below)
@@ -296,6 +271,6 @@ export type { OutputWriteReason } from './errors/outputWriteError';
 export { createTfliteFaceDetector } from './tflite/tfliteFaceDetector';
 export type { TfliteFaceDetectorOptions } from './tflite/tfliteFaceDetector';
 export type { TfliteModel, TfliteModelLoader } from './tflite/tfliteModel';
-export { tfliteFaceModelPins, faceLandmarkPackedRange } from './tflite/tfliteModelPins';
+export { tfliteFaceModelPins } from './tflite/tfliteModelPins';
 export { ModelLoadError } from './tflite/modelLoadError';
 export { InferenceFailedError } from './tflite/inferenceFailedError';

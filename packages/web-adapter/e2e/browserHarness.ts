@@ -63,7 +63,7 @@ function instrument(): void {
 }
 
 /** What the instrumentation saw. */
-export interface Probe {
+interface Probe {
   readonly live: string[];
   readonly created: number;
   readonly revoked: number;

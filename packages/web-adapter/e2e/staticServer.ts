@@ -22,7 +22,7 @@ export interface ExtraFile {
 }
 
 /** A request the server answered, for the test's own log. */
-export interface ServedRequest {
+interface ServedRequest {
   readonly method: string;
   readonly url: string;
   readonly status: number;

@@ -4,19 +4,18 @@ import {
   alignFace,
   canonicalDenseFace,
   canonicalFivePoints,
-  composeAffine,
   EphemeralHandle,
   estimateHeadPose,
   type FaceAlignment,
   faceAlignmentWiper,
   type FaceLandmarks,
-  fitSimilarity,
   fivePointsFromMesh,
   InvalidArgumentError,
-  meshIndices,
-  similarityAffine,
   transformPoints,
 } from '@vopop/core';
+import { composeAffine, similarityAffine } from '../geometry/affine2d';
+import { fitSimilarity } from '../geometry/fitSimilarity';
+import { meshIndices } from '../align/meshIndices';
 
 function rng(seed: number): () => number {
   let a = seed >>> 0;

@@ -1,15 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  affineRotation,
-  affineScale,
-  composeAffine,
-  fitAffine,
-  fitSimilarity,
   InvalidArgumentError,
-  similarityAffine,
   transformPoints,
 } from '@vopop/core';
+import { affineRotation, affineScale, composeAffine, similarityAffine } from '../geometry/affine2d';
+import { fitAffine } from '../geometry/fitAffine';
+import { fitSimilarity } from '../geometry/fitSimilarity';
 
 /** mulberry32: a tiny seeded PRNG, so that fast-check controls (and shrinks) every random draw. */
 function rng(seed: number): () => number {

@@ -12,8 +12,8 @@ import {
   readPhotoHeader,
   resolvePhotoLimits,
   sniffImageFormat,
-  sniffPhotoFormat,
 } from '../index';
+import { sniffPhotoFormat } from '../decode/photoHeader';
 import { encodePng } from './imageCodecsTestKit';
 
 // The one header reader every decoder uses (core's, the Node adapter's, the browser's): format

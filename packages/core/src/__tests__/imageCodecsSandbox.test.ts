@@ -8,13 +8,14 @@ import {
   ImageDecodeError,
   ImageTooLargeError,
   SandboxedImageDecoder,
-  WasmSandbox,
-  compactInitialMemory,
   isAllZero,
   isVopopError,
   readExifOrientation,
 } from '../index';
-import type { EmscriptenFactory, ExifOrientation, PhotoCodecModules, SandboxRelease } from '../index';
+import type { ExifOrientation, PhotoCodecModules, SandboxRelease } from '../index';
+import { WasmSandbox } from '../decode/wasmSandbox';
+import type { EmscriptenFactory } from '../decode/wasmSandbox';
+import { compactInitialMemory } from '../decode/compactWasmMemory';
 import { createRequire } from 'node:module';
 import { codecModules, difference, encodePng, exifWithOrientation, randomBytes, sharpRgba } from './imageCodecsTestKit';
 import { facesDir as faces } from '../../../../fixtures/faces/facesDir';

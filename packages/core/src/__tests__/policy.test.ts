@@ -7,13 +7,13 @@ import {
   faceLandmarksWiper,
   FaceTooSmallError,
   InvalidArgumentError,
-  meshIndices,
   MultipleFacesError,
   NoFaceError,
   PoseOutOfRangeError,
-  resolveFacePolicy,
   selectFace,
 } from '@vopop/core';
+import { meshIndices } from '../align/meshIndices';
+import { resolveFacePolicy } from '../select/facePolicy';
 
 const rad = Math.PI / 180;
 

@@ -5,8 +5,8 @@ import {
   InvalidArgumentError,
   parseTemplate,
   resolveFaceTrack,
-  similarityFivePoints,
 } from '@vopop/core';
+import { similarityFivePoints } from '../templates/resolveFaceTrack';
 
 function withKeyframes(interpolation: 'linear' | 'ease' | 'cubic', keyframes: object[]) {
   const base = structuredClone(builtInTemplates[0]!) as any;

@@ -175,7 +175,7 @@ export function compactInitialMemory(wasm: Uint8Array): Uint8Array {
 
 /**
  * Compile the mozjpeg and libwebp decoders for a `SandboxedImageDecoder`, with their initial
- * memory compacted (see {@link compactInitialMemory}). Call once per process or page.
+ * memory compacted (see `compactInitialMemory`). Call once per process or page.
  *
  * @public
  */

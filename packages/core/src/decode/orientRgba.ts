@@ -4,7 +4,7 @@ import type { ExifOrientation } from './exifOrientation';
  * The upright size of a `width` × `height` image stored with `orientation`: orientations 5–8
  * turn it by a quarter, swapping the two.
  *
- * @public
+ * @internal Used by the platform adapters to build their ports; not part of the app API.
  */
 export function orientedSize(
   width: number,
@@ -50,7 +50,7 @@ function walk(
  * different buffer), applying an EXIF orientation. The caller owns both buffers, so no copy
  * of the pixels is made anywhere else.
  *
- * @public
+ * @internal Used by the platform adapters to build their ports; not part of the app API.
  */
 export function orientRgba(
   src: Uint8Array,

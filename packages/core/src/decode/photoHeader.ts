@@ -213,7 +213,7 @@ function checked(name: keyof DecodeLimits, value: number | undefined, fallback: 
  * {@link photoDecodeLimits} (a decoder passes its own limits, then the call's), rejecting
  * values that are not positive integers with `InvalidArgumentError`.
  *
- * @public
+ * @internal Used by the platform adapters to build their ports; not part of the app API.
  */
 export function resolvePhotoLimits(
   ...layers: readonly (DecodeLimits | undefined)[]
@@ -235,7 +235,7 @@ export function resolvePhotoLimits(
  * Throws `ImageTooLargeError` when the file size, the longer side or the pixel count is over
  * a limit. Called with header values only, before any pixel buffer exists.
  *
- * @public
+ * @internal Used by the platform adapters to build their ports; not part of the app API.
  */
 export function checkPhotoLimits(
   byteLength: number,
@@ -295,7 +295,7 @@ function pngEndsEarly(b: Uint8Array): boolean {
  * does not say why; either way a photo cut in half must fail as `truncated` (download it
  * again), not as `corrupt`.
  *
- * @public
+ * @internal Used by the platform adapters to build their ports; not part of the app API.
  */
 export function photoEndsEarly(bytes: Uint8Array, format: PhotoFormat): boolean {
   if (format === 'png') return pngEndsEarly(bytes);

@@ -30,9 +30,9 @@ export interface PreparedPhotoDecode {
  * 3. the format from the magic bytes and the size from the header ({@link readPhotoHeader}:
  *    `ImageDecodeError` for empty, unrecognised, refused, truncated or invalid input);
  * 4. the longer side, then the pixel count (`ImageTooLargeError`);
- * 5. a file far too short for the size it declares ({@link photoTooShortForSize}:
+ * 5. a file far too short for the size it declares (`photoTooShortForSize`:
  *    `ImageDecodeError('truncated')`), which the C decoders would fill with grey, slowly;
- * 6. EXIF directories that loop or are too many ({@link checkExifDirectories}:
+ * 6. EXIF directories that loop or are too many (`checkExifDirectories`:
  *    `ImageDecodeError('corrupt')`), on which sharp's EXIF reader spends seconds.
  *
  * Nothing is allocated for the photo, so a hostile file costs nothing.

@@ -128,7 +128,7 @@ function takePixels(image: DecodedImageData | null): StoredPixels | undefined {
  * after a purge no copy of the photo remains anywhere in the process (privacy invariant P3):
  * - PNG: {@link decodePng}, in TypeScript, into buffers it zero-fills;
  * - JPEG and WebP: mozjpeg and libwebp compiled to wasm (jSquash), each photo decoded in a
- *   fresh {@link WasmSandbox} instance whose whole linear memory is zero-filled afterwards.
+ *   fresh `WasmSandbox` instance whose whole linear memory is zero-filled afterwards.
  *   The glue copies the pixels once out of the wasm heap into a JS `Uint8ClampedArray`; that
  *   copy becomes the handle's value (viewed as `Uint8Array`), or is wiped after orienting.
  *

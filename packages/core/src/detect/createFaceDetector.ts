@@ -416,7 +416,7 @@ class TfjsFaceDetector implements FaceDetector {
  * Every model file is read from `options.models` and checked against its pinned size and
  * SHA-256 before tfjs sees a byte; a mismatch throws `ModelIntegrityError` and creates no
  * tensor. With 478 landmarks the wasm backend's `BatchMatMul` is taught int32 inputs (see
- * {@link installIntBatchMatMulFix}).
+ * `installIntBatchMatMulFix`).
  *
  * @example
  * ```ts

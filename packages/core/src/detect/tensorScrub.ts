@@ -32,7 +32,7 @@ interface ScrubbableBackend {
  *
  * @internal
  */
-export function backingBytesOf(tf: Tf, backend: unknown, dataId: DataId): Uint8Array | undefined {
+function backingBytesOf(tf: Tf, backend: unknown, dataId: DataId): Uint8Array | undefined {
   const store = backend as ScrubbableBackend;
   const cpu = store.data?.has(dataId) ? store.data.get(dataId) : undefined;
   if (cpu && ArrayBuffer.isView(cpu.values)) {

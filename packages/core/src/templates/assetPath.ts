@@ -12,7 +12,7 @@
 export const maxAssetPathLength = 255;
 
 /** Deepest accepted folder nesting below the template's folder. */
-export const maxAssetPathDepth = 8;
+const maxAssetPathDepth = 8;
 
 /** One path segment: starts with a letter, digit or underscore; no leading dot, no `..`. */
 const segmentPattern = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$/;

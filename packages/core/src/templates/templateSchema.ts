@@ -63,7 +63,7 @@ const gradient = {
 };
 
 /** A soft band of light sweeping across a gradient, with twinkling sparkles. @internal */
-export const lightSweepGeneratorSchema = z
+const lightSweepGeneratorSchema = z
   .strictObject({
     name: z.literal('lightSweep'),
     ...gradient,
@@ -77,7 +77,7 @@ export const lightSweepGeneratorSchema = z
   .describe('A soft band of light sweeping across a gradient, with twinkling sparkles.');
 
 /** Confetti falling, swaying and flipping over a gradient. @internal */
-export const confettiGeneratorSchema = z
+const confettiGeneratorSchema = z
   .strictObject({
     name: z.literal('confetti'),
     ...gradient,
@@ -90,7 +90,7 @@ export const confettiGeneratorSchema = z
   .describe('Confetti falling, swaying and flipping over a gradient.');
 
 /** Glowing orbs that drift and bounce off the frame's edges. @internal */
-export const bokehGeneratorSchema = z
+const bokehGeneratorSchema = z
   .strictObject({
     name: z.literal('bokeh'),
     ...gradient,
@@ -104,7 +104,7 @@ export const bokehGeneratorSchema = z
   .describe('Glowing orbs that drift and bounce off the frame edges.');
 
 /** Hearts rising and swaying over a gradient. @internal */
-export const heartsGeneratorSchema = z
+const heartsGeneratorSchema = z
   .strictObject({
     name: z.literal('hearts'),
     ...gradient,
@@ -118,7 +118,7 @@ export const heartsGeneratorSchema = z
   .describe('Hearts rising and swaying over a gradient, fading in and out.');
 
 /** Procedural background generators, by `name`. @internal */
-export const backgroundGeneratorSchema = z.discriminatedUnion('name', [
+const backgroundGeneratorSchema = z.discriminatedUnion('name', [
   lightSweepGeneratorSchema,
   confettiGeneratorSchema,
   bokehGeneratorSchema,
@@ -126,7 +126,7 @@ export const backgroundGeneratorSchema = z.discriminatedUnion('name', [
 ]);
 
 /** Where a template's background comes from. @internal */
-export const backgroundSchema = z.discriminatedUnion('kind', [
+const backgroundSchema = z.discriminatedUnion('kind', [
   z
     .strictObject({ kind: z.literal('procedural'), generator: backgroundGeneratorSchema })
     .describe('Drawn by the SDK, frame by frame, from a built-in generator.'),
@@ -144,7 +144,7 @@ export const backgroundSchema = z.discriminatedUnion('kind', [
 const coordinate = z.number().min(-1e5).max(1e5);
 
 /** Target points given for every frame. @internal */
-export const pointsFaceTrackSchema = z
+const pointsFaceTrackSchema = z
   .strictObject({
     kind: z.literal('points'),
     points: z
@@ -156,7 +156,7 @@ export const pointsFaceTrackSchema = z
   .describe('The 5 alignment points given in frame pixels for every frame.');
 
 /** One similarity keyframe. @internal */
-export const faceKeyframeSchema = z.strictObject({
+const faceKeyframeSchema = z.strictObject({
   frame: z.int().min(0).max(maxTemplateFrames - 1).describe('Frame index (0-based).'),
   scale: z.number().min(16).max(8000).describe('Side of the square face crop, in frame pixels.'),
   angle: z.number().min(-720).max(720).describe('Rotation in degrees, clockwise on screen.'),
@@ -165,7 +165,7 @@ export const faceKeyframeSchema = z.strictObject({
 });
 
 /** Similarity keyframes, interpolated between. @internal */
-export const keyframesFaceTrackSchema = z
+const keyframesFaceTrackSchema = z
   .strictObject({
     kind: z.literal('keyframes'),
     interpolation: z
@@ -176,7 +176,7 @@ export const keyframesFaceTrackSchema = z
   .describe('Where the face crop sits at some frames; frames in between are interpolated.');
 
 /** How the face is placed, frame by frame. @internal */
-export const faceTrackSchema = z.discriminatedUnion('kind', [pointsFaceTrackSchema, keyframesFaceTrackSchema]);
+const faceTrackSchema = z.discriminatedUnion('kind', [pointsFaceTrackSchema, keyframesFaceTrackSchema]);
 
 /**
  * The template manifest schema, format version 1.

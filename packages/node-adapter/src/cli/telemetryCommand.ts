@@ -25,7 +25,7 @@ const usage = [
 ].join('\n');
 
 /** The report a recorder would send after `generations` successful generations on this Node. */
-export function exampleTelemetryReport(generations: number, now: number = Date.now()): TelemetryReport {
+function exampleTelemetryReport(generations: number, now: number = Date.now()): TelemetryReport {
   const recorder = new TelemetryRecorder({
     enabled: true,
     sink: { send: () => Promise.resolve() },

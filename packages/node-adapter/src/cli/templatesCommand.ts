@@ -29,7 +29,7 @@ export interface TemplateListing {
 }
 
 /** The built-ins as listings, in their registered order. */
-export function templateListings(): TemplateListing[] {
+function templateListings(): TemplateListing[] {
   return builtInTemplates.map((t) => ({
     id: t.id,
     title: t.title,

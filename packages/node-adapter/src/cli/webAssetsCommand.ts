@@ -24,10 +24,10 @@ with its size and SHA-256, for a deploy step or a Subresource check.
 const tfjsWasmFiles = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm'] as const;
 
 /** Name of the list written beside the files. */
-export const webAssetListName = 'vopop-assets.json';
+const webAssetListName = 'vopop-assets.json';
 
 /** One copied file, as `vopop-assets.json` lists it. */
-export interface WebAssetListing {
+interface WebAssetListing {
   /** Path under the output folder (and under `/vopop/` on the site), `/`-separated. */
   readonly path: string;
   readonly bytes: number;
@@ -42,7 +42,7 @@ const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes)
  * write the list with hashes. A model file that does not match its pin is refused with
  * {@link ModelIntegrityError} before anything of it is written.
  */
-export function copyWebAssets(outDir: string): WebAssetListing[] {
+function copyWebAssets(outDir: string): WebAssetListing[] {
   const listings: WebAssetListing[] = [];
   mkdirSync(join(outDir, 'models'), { recursive: true });
   mkdirSync(join(outDir, 'tfjs'), { recursive: true });

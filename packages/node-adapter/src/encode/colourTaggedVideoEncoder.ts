@@ -34,7 +34,7 @@ export function colourTaggedVideoEncoder(Native: VideoEncoderClass): VideoEncode
 }
 
 /** Marks the wrapper, so that a second copy of this module recognises an installed one. */
-export const colourTaggedMark: unique symbol = Symbol.for('vopop.colourTaggedVideoEncoder');
+const colourTaggedMark: unique symbol = Symbol.for('vopop.colourTaggedVideoEncoder');
 
 /** Whether `value` is a `VideoEncoder` class made by {@link colourTaggedVideoEncoder}. @internal */
 export function isColourTagged(value: unknown): boolean {

@@ -31,7 +31,7 @@ function garbageCollector(): () => void {
  *
  * @internal
  */
-export async function reclaimNativeMemory(): Promise<void> {
+async function reclaimNativeMemory(): Promise<void> {
   garbageCollector()();
   await new Promise<void>((resolve) => setImmediate(resolve));
 }
@@ -52,7 +52,7 @@ const overwritingFrames = 4;
  *
  * @internal
  */
-export async function overwriteFreedFrameMemory(frame: { width: number; height: number }): Promise<void> {
+async function overwriteFreedFrameMemory(frame: { width: number; height: number }): Promise<void> {
   await reclaimNativeMemory();
   const zeros = new Uint8Array(i420ByteLength(frame.width, frame.height));
   const frames: VideoFrame[] = [];

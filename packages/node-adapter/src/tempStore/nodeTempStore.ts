@@ -77,7 +77,7 @@ function wipeFileAt(path: string): WipeOutcome | 'gone' | 'refused' {
 }
 
 /** Overwrites, verifies and deletes a temp file. @internal */
-export const tempFileWiper: Wiper<TempFile> = {
+const tempFileWiper: Wiper<TempFile> = {
   name: 'temp-file',
   matches: (value): value is TempFile =>
     typeof value === 'object' && value !== null && typeof (value as TempFile).path === 'string',

@@ -89,7 +89,7 @@ async function decodeFrom(
  *
  * @internal
  */
-export const maxVideoFileBytes = 1 << 30;
+const maxVideoFileBytes = 1 << 30;
 
 /**
  * Open a video file by path: a regular file of at most {@link maxVideoFileBytes}, judged on the

@@ -30,7 +30,7 @@ export interface FetchedTemplateFile {
  *
  * @internal
  */
-export function withinBounds(url: URL, bounds: TemplateFileBounds): boolean {
+function withinBounds(url: URL, bounds: TemplateFileBounds): boolean {
   if (url.origin !== bounds.origin) return false;
   if (url.username !== '' || url.password !== '') return false;
   return bounds.folder === undefined || url.pathname.startsWith(bounds.folder);

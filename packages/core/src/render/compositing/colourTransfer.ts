@@ -76,7 +76,7 @@ const labF = (t: number): number => (t > epsilon ? Math.cbrt(t) : t * kappaOver1
 const labFInverse = (f: number): number => (f > delta ? f * f * f : (f - 16 / 116) / kappaOver116);
 
 /** A fresh, empty accumulator. @internal */
-export function labAccumulator(): LabAccumulator {
+function labAccumulator(): LabAccumulator {
   return new Float64Array(7);
 }
 
