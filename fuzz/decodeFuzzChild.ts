@@ -34,8 +34,6 @@ export interface DecodeFuzzConfig {
   readonly cliEvery: number;
   /** A decode taking longer than this, in seconds, counts as a hang. */
   readonly decodeLimitS: number;
-  /** Keep EXIF-cycle bombs away from sharp (a known finding); reported as `skipped`. */
-  readonly skipSharpExifCycles: boolean;
   /** A folder outside the temp dir for the files the CLI reads and writes. */
   readonly workDir: string;
 }
@@ -43,7 +41,7 @@ export interface DecodeFuzzConfig {
 /** The paths an input can take. */
 export type FuzzPath = 'wasm-decoder' | 'sharp-decoder' | 'generateVideo' | 'vopop detect' | 'vopop generate';
 
-/** How one path ended: `ok`, a `VopopError` code, `UNTYPED` (a bug), or `skipped`. */
+/** How one path ended: `ok`, a `VopopError` code, or `UNTYPED` (a bug). */
 export interface PathOutcome {
   readonly path: FuzzPath;
   readonly code: string;
@@ -156,10 +154,6 @@ async function main(): Promise<void> {
     const check = (ok: boolean, what: string) => void (ok || violations.push(what));
 
     for (const [path, decoder] of decoders) {
-      if (path === 'sharp-decoder' && config.skipSharpExifCycles && input.exifCycle) {
-        outcomes.push({ path, code: 'skipped' });
-        continue;
-      }
       // Held as the pipeline holds it, so the purge must wipe it whatever the decoder did.
       const scope: Scope = new EphemeralScope({ label: 'fuzz' });
       const bytes = scope.hold(input.bytes.slice(), { kind: 'photo-bytes', label: 'photo.bytes' }).value;

@@ -48,12 +48,5 @@ export const generateEvery = Math.max(1, integer('FUZZ_GENERATE_EVERY', 20));
 /** Every `FUZZ_CLI_EVERY`-th input also goes through `vopop detect` or `vopop generate` (default 100). */
 export const cliEvery = Math.max(1, integer('FUZZ_CLI_EVERY', 100));
 
-/**
- * `FUZZ_SHARP_EXIF_CYCLES=skip` keeps the EXIF bombs whose IFD pointers form a cycle away from
- * sharp's decoder (libexif spends 5–45 s on one such 700-byte file: a known finding, see
- * docs/reliability.md), so that a long run measures everything else. Default: run them, and fail.
- */
-export const skipSharpExifCycles = process.env.FUZZ_SHARP_EXIF_CYCLES === 'skip';
-
 /** `FUZZ_RESULTS=<file>`: append each input's result as a JSON line, to follow a long run. */
 export const resultsFile = process.env.FUZZ_RESULTS || undefined;
