@@ -25,7 +25,7 @@ const coreBoundary = {
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', 'docs/api/**', 'packages/models/files/**', '**/*.d.ts'],
+    ignores: ['**/dist/**', '**/node_modules/**', 'docs/api/**', 'packages/models/files/**', '**/*.d.ts', 'test-output/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
