@@ -9,6 +9,7 @@ import { readTiffOrientation } from './exifOrientation';
 import type { ExifOrientation } from './exifOrientation';
 import { orientedSize, orientRgba } from './orientRgba';
 import { checkPhotoLimits, resolvePhotoLimits, sniffPhotoFormat } from './photoHeader';
+import { crc32 } from './crc32';
 
 /**
  * How to call {@link decodePng}.
@@ -68,21 +69,6 @@ const adam7 = [
 ] as const;
 const progressive = [[0, 0, 1, 1]] as const;
 
-let crcTable: Uint32Array | undefined;
-
-function crc32(bytes: Uint8Array, start: number, end: number): number {
-  if (crcTable === undefined) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
-    }
-  }
-  let crc = 0xffffffff;
-  for (let i = start; i < end; i++) crc = crcTable[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
 
 const corrupt = (detail: string, cause?: unknown): ImageDecodeError =>
   new ImageDecodeError('corrupt', 'png', cause === undefined ? { detail } : { detail, cause });

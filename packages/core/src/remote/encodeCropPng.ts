@@ -1,21 +1,6 @@
 import { zlibSync } from 'fflate';
+import { crc32 } from '../decode/crc32';
 
-let crcTable: Uint32Array | undefined;
-
-// decodePng keeps its CRC private; the table is 12 lines, so the encoder has its own.
-function crc32(bytes: Uint8Array, start: number, end: number): number {
-  if (crcTable === undefined) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
-    }
-  }
-  let crc = 0xffffffff;
-  for (let i = start; i < end; i++) crc = crcTable[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
 
 /**
  * Encode RGBA pixels as a minimal PNG: signature, IHDR, one IDAT, IEND — no text, time, colour
