@@ -109,9 +109,15 @@ function groupAlive(pgid: number): boolean {
   return false;
 }
 
-/** Give the processes of a just-killed group a moment to die (SIGKILL is not instant). */
+/**
+ * Give the processes of a just-killed group time to end. SIGKILL is not instant; and when only
+ * the top `vopop` is killed, its worker notices (it polls its parent every 100 ms) and aborts at
+ * its next check, which under load can be a few hundred milliseconds into a synchronous step
+ * (model loading, one inference). Five seconds is prompt for that, and far shorter than the run
+ * it would otherwise finish.
+ */
 async function settled(pgid: number): Promise<boolean> {
-  for (let i = 0; i < 10 && groupAlive(pgid); i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 100 && groupAlive(pgid); i++) await new Promise((r) => setTimeout(r, 50));
   return groupAlive(pgid);
 }
 
