@@ -42,7 +42,8 @@ export type ReceiptVerification =
   | { readonly ok: true; readonly receipt: VerifiedDeletionReceipt }
   | { readonly ok: false; readonly problem: ReceiptProblem };
 
-const encoder = new TextEncoder();
+/** UTF-8 bytes of `text`. Made per call, not at module load: importing core must have no side effects. */
+const utf8 = (text: string): Uint8Array<ArrayBuffer> => new TextEncoder().encode(text);
 
 function decodeJson(part: string): unknown {
   const bytes = base64UrlDecode(part);
@@ -67,10 +68,10 @@ export async function signDeletionReceipt(
 ): Promise<string> {
   const claims = deletionReceiptPayloadSchema.parse(payload);
   const header = { alg: 'EdDSA', kid: key.keyId, typ: receiptType };
-  const signingInput = `${base64UrlEncode(encoder.encode(JSON.stringify(header)))}.${base64UrlEncode(
-    encoder.encode(JSON.stringify(claims)),
+  const signingInput = `${base64UrlEncode(utf8(JSON.stringify(header)))}.${base64UrlEncode(
+    utf8(JSON.stringify(claims)),
   )}`;
-  const signature = new Uint8Array(await subtle.sign(ed25519, key.privateKey, encoder.encode(signingInput)));
+  const signature = new Uint8Array(await subtle.sign(ed25519, key.privateKey, utf8(signingInput)));
   return `${signingInput}.${base64UrlEncode(signature)}`;
 }
 
@@ -105,7 +106,7 @@ export async function verifyDeletionReceipt(
     ed25519,
     publicKey,
     signature as Uint8Array<ArrayBuffer>,
-    encoder.encode(`${headerPart}.${payloadPart}`),
+    utf8(`${headerPart}.${payloadPart}`),
   );
   if (!valid) return { ok: false, problem: 'signature' };
   const claims = deletionReceiptPayloadSchema.safeParse(decodeJson(payloadPart));
