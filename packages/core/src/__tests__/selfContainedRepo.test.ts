@@ -18,17 +18,18 @@ function repoFiles(): string[] {
 const outsideReference = /\.\.\/shared\b|['"]\.\.['"],\s*['"]shared['"]|shared\/fixtures/;
 
 describe('the repository stands alone', () => {
-  it('no code or configuration reads ../shared', () => {
+  it('no code or configuration reads the folder beside the repository', () => {
     const offenders = repoFiles()
       .filter((file) => /\.(ts|tsx|mts|cts|js|mjs|cjs|json|yaml|yml)$/.test(file) || file.startsWith('.ci/'))
-      .filter((file) => file !== 'pnpm-lock.yaml' && !file.endsWith('selfContainedRepo.test.ts')) // this file spells the patterns
+      .filter((file) => file !== 'pnpm-lock.yaml')
       .filter((file) => outsideReference.test(readFileSync(join(repoRoot, file), 'utf8')));
     expect(offenders).toEqual([]);
   });
 
   it('the pattern catches the forms the tests used to have', () => {
-    expect(outsideReference.test("resolve(repoRoot, '..', 'shared', 'fixtures', 'faces')")).toBe(true);
-    expect(outsideReference.test("'../../../../../shared/fixtures/faces'")).toBe(true);
+    // Spelled in pieces so that this file itself holds no such path.
+    expect(outsideReference.test(`resolve(repoRoot, '..', '${'shared'}', 'fixtures', 'faces')`)).toBe(true);
+    expect(outsideReference.test(`'../../../../../${'shared'}/${'fixtures'}/faces'`)).toBe(true);
     expect(outsideReference.test("resolve(repoRoot, 'fixtures', 'faces')")).toBe(false);
   });
 
