@@ -206,16 +206,19 @@ describe('memory forensics after a generation (P3)', () => {
 
   // The encoded video's packets also pass through native buffers of the encoder
   // (@napi-rs/webcodecs: FFmpeg/x264 on its own thread), freed without zeroing and out of
-  // JavaScript's reach. After the purge at most that one copy of a window may remain; any copy
-  // the SDK made and failed to wipe would add one (before the fix, windows had 2-3 copies). The
-  // run with glibc overwriting freed memory shows that this copy is freed memory and nothing else.
+  // JavaScript's reach. After the purge about one copy of a window may remain there (measured
+  // 19-21 for 20 windows: the encoder's arena now and then holds a second copy of one packet);
+  // a whole copy the SDK made and failed to wipe adds one per window (before the fix, windows had
+  // 2-3 copies; the no-op video wiper mutant finds ~39), so the bound is 1.5 copies per window.
+  // The run with glibc overwriting freed memory shows that these copies are freed memory and
+  // nothing else.
   function expectNoResidue({ kept, dropped }: Scans, nativeVideo: 'allowed' | 'none'): void {
     const zeros = Object.fromEntries(kinds.filter((k) => k !== 'video').map((k) => [k, 0]));
     const others = (found: Found) => Object.fromEntries(kinds.filter((k) => k !== 'video').map((k) => [k, found[k].copies]));
     expect({ kept: others(kept), dropped: others(dropped) }).toEqual({ kept: zeros, dropped: zeros });
     for (const found of [kept, dropped]) {
       if (nativeVideo === 'none') expect(found.video.copies).toBe(0);
-      else expect(found.video.copies).toBeLessThanOrEqual(found.video.windows);
+      else expect(found.video.copies).toBeLessThanOrEqual(Math.floor(found.video.windows * 1.5));
     }
   }
 
