@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { EphemeralScope, ImageDecodeError, preparePhotoDecode, readExifOrientation } from '../index';
-import { encodePng, exifWithOrientation } from './imageCodecsTestKit';
+import { ImageDecodeError, readExifOrientation } from '../index';
+import { encodePng, exifWithOrientation, preparePhotoDecodeError } from './imageCodecsTestKit';
 
 // EXIF directories (IFDs) that loop make libexif, which sharp runs on every photo it loads,
 // spend seconds on a file of a few hundred bytes (the fuzz sweep: 3–46 s on a 696-byte PNG).
@@ -71,20 +71,8 @@ function pngWith(...exif: Uint8Array[]): Uint8Array {
   });
 }
 
-function prepare(bytes: Uint8Array): unknown {
-  const scope = new EphemeralScope({ label: 'exif' });
-  try {
-    preparePhotoDecode(bytes, scope, undefined);
-    return undefined;
-  } catch (error) {
-    return error;
-  } finally {
-    scope.purge();
-  }
-}
-
 function expectCorrupt(bytes: Uint8Array, format: string): void {
-  const error = prepare(bytes);
+  const error = preparePhotoDecodeError(bytes);
   expect(error).toBeInstanceOf(ImageDecodeError);
   expect(error).toMatchObject({ code: 'IMAGE_DECODE', reason: 'corrupt', format });
 }
@@ -101,7 +89,7 @@ describe('EXIF directories that loop', () => {
   });
 
   it('are refused in any EXIF block of the file, not only the first (sharp may read another)', () => {
-    expect(prepare(pngWith(cameraLayout))).toBeUndefined();
+    expect(preparePhotoDecodeError(pngWith(cameraLayout))).toBeUndefined();
     expectCorrupt(pngWith(cameraLayout, tiff([{ next: 0 }])), 'png');
   });
 
@@ -117,7 +105,7 @@ describe('EXIF directories that loop', () => {
       return Buffer.concat([head, block]);
     };
     const withApp1 = (block: Uint8Array) => new Uint8Array(Buffer.concat([jpeg.subarray(0, 2), app1(block), jpeg.subarray(2)]));
-    expect(prepare(withApp1(cameraLayout))).toBeUndefined();
+    expect(preparePhotoDecodeError(withApp1(cameraLayout))).toBeUndefined();
     expectCorrupt(withApp1(tiff([{ pointers: [[gpsIfd, 0]] }])), 'jpeg');
   });
 });
@@ -130,7 +118,7 @@ describe('EXIF directories that do not loop', () => {
     ['a next link past the end (readers stop there)', tiff([{ nextOffset: 0xfffffff0 }])],
     ['65535 declared entries in a short block (cut off, not a loop)', tiff([{ count: 0xffff }])],
   ])('pass: %s', (_name, block) => {
-    expect(prepare(pngWith(block))).toBeUndefined();
+    expect(preparePhotoDecodeError(pngWith(block))).toBeUndefined();
   });
 
   it('still give the orientation from the first block', () => {

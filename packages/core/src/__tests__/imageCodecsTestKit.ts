@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
-import { compilePhotoCodecModules } from '../index';
+import { EphemeralScope, compilePhotoCodecModules, preparePhotoDecode } from '../index';
 import type { PhotoCodecModules } from '../index';
 
 export interface PngSpec {
@@ -189,4 +189,20 @@ export function randomBytes(length: number, seed: number): Uint8Array {
     out[i] = s & 0xff;
   }
   return out;
+}
+
+/**
+ * Run the shared pre-decode checks (`preparePhotoDecode`) on `bytes` in a scope of their own,
+ * purged afterwards: the error they throw, or `undefined` when the photo may be decoded.
+ */
+export function preparePhotoDecodeError(bytes: Uint8Array): unknown {
+  const scope = new EphemeralScope({ label: 'pre-decode' });
+  try {
+    preparePhotoDecode(bytes, scope, undefined);
+    return undefined;
+  } catch (error) {
+    return error;
+  } finally {
+    scope.purge();
+  }
 }

@@ -1,7 +1,8 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { EphemeralScope, ImageDecodeError, preparePhotoDecode, readPhotoHeader } from '../index';
+import { ImageDecodeError, readPhotoHeader } from '../index';
 import { photoTooShortForSize } from '../decode/photoHeader';
+import { preparePhotoDecodeError } from './imageCodecsTestKit';
 
 // A JPEG whose frame header declares megapixels over a few hundred bytes of scan data decodes,
 // in libjpeg and mozjpeg alike, as a grey image of the declared size (seconds of CPU and the
@@ -37,26 +38,14 @@ function padded(jpeg: Uint8Array, size: number): Uint8Array {
   return new Uint8Array(Buffer.concat([jpeg.subarray(0, 2), comment, jpeg.subarray(2)]));
 }
 
-function prepare(bytes: Uint8Array): unknown {
-  const scope = new EphemeralScope({ label: 'too-short' });
-  try {
-    preparePhotoDecode(bytes, scope, undefined);
-    return undefined;
-  } catch (error) {
-    return error;
-  } finally {
-    scope.purge();
-  }
-}
-
 describe('a JPEG far too short for the size it declares', () => {
   it('is refused as truncated before decoding (the fuzz sweep’s 6000×3150 over a few hundred bytes)', async () => {
     const small = await flatJpeg(64, 48);
-    expect(prepare(small)).toBeUndefined();
+    expect(preparePhotoDecodeError(small)).toBeUndefined();
 
     const hostile = declaring(small, 6000, 3150);
     expect(hostile.byteLength).toBeLessThan(1500);
-    const error = prepare(hostile);
+    const error = preparePhotoDecodeError(hostile);
     expect(error).toBeInstanceOf(ImageDecodeError);
     expect(error).toMatchObject({ code: 'IMAGE_DECODE', reason: 'truncated', format: 'jpeg' });
   });
@@ -64,7 +53,7 @@ describe('a JPEG far too short for the size it declares', () => {
   it('counts only the bytes from the first scan on, so metadata padding does not hide it', async () => {
     const hostile = padded(declaring(await flatJpeg(64, 48), 6000, 3150), 20_000);
     expect(hostile.byteLength).toBeGreaterThan(6000 * 3150 / 4096);
-    expect(prepare(hostile)).toMatchObject({ reason: 'truncated' });
+    expect(preparePhotoDecodeError(hostile)).toMatchObject({ reason: 'truncated' });
   });
 
   it('leaves an arithmetic-coded frame alone (its coder has no per-block minimum)', async () => {
@@ -84,7 +73,7 @@ describe('complete photos are never refused by the length check', () => {
   it.each(cases)('a flat-grey 4000×4000 JPEG, %s', async (_name, options) => {
     const jpeg = await flatJpeg(4000, 4000, options);
     expect(photoTooShortForSize(jpeg, readPhotoHeader(jpeg))).toBe(false);
-    expect(prepare(jpeg)).toBeUndefined();
+    expect(preparePhotoDecodeError(jpeg)).toBeUndefined();
   });
 
   it('PNG and WebP, whose coders can spend almost nothing on a flat image', async () => {
@@ -94,7 +83,7 @@ describe('complete photos are never refused by the length check', () => {
     // Both far smaller than a JPEG could be at this size: no bound like JPEG's would be safe.
     expect(webp.byteLength).toBeLessThan(16_000_000 / 4096);
     expect(png.byteLength).toBeLessThan(16_000_000 / 4096);
-    expect(prepare(webp)).toBeUndefined();
-    expect(prepare(png)).toBeUndefined();
+    expect(preparePhotoDecodeError(webp)).toBeUndefined();
+    expect(preparePhotoDecodeError(png)).toBeUndefined();
   });
 });
