@@ -56,12 +56,10 @@ export class LocalRenderer implements Renderer {
       return this.#renderFrames(job, scope.child('render'), new BackgroundRenderer(template));
     }
     if (!job.assets) {
-      throw new TemplateInvalidError([
-        {
-          path: 'background.kind',
-          message: `a '${template.background.kind}' background needs the template's files: pass the loaded template (loadTemplateFile, loadTemplateUrl), not its bare manifest`,
-        },
-      ]);
+      throw TemplateInvalidError.at(
+        'background.kind',
+        `a '${template.background.kind}' background needs the template's files: pass the loaded template (loadTemplateFile, loadTemplateUrl), not its bare manifest`,
+      );
     }
     const source = new RecordedBackgroundSource(job.assets, this.#options.backgroundImages);
     const render = scope.child('render');

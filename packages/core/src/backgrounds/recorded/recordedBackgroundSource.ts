@@ -15,7 +15,8 @@ import { VideoBackgroundFrames } from './videoBackgroundFrames';
  * at another frame rate keeps its speed); a `frames` background decodes image `i`
  * when frame `i` is drawn (a still once, for every frame). Either way memory stays flat however
  * long the template is. The platform supplies only file access ({@link TemplateAssets}) and an
- * {@link ImageDecoder}; the adapters' background sources are this class over their own files.
+ * {@link ImageDecoder}; `LocalRenderer` opens one per recorded template, over the files its
+ * `LoadedTemplate` carries.
  *
  * Every frame must have the template's size. A missing, unreadable, corrupt or wrongly sized
  * asset (a file that is not a decodable video included), or a video shorter in time than the
