@@ -113,6 +113,14 @@ describe('NodeTempStore (P6)', () => {
     expect(existsSync(mine.value.path)).toBe(true);
     mine.purge();
   });
+
+  it('a sweep of a folder another process has just removed finds nothing to sweep (no raw ENOENT)', () => {
+    const store = new NodeTempStore({ directory });
+    // What another process's `removeIfEmpty` does between this store's creation and its sweep.
+    expect(store.removeIfEmpty()).toBe(true);
+    expect(existsSync(directory)).toBe(false);
+    expect(store.sweep()).toBe(0);
+  });
 });
 
 /**

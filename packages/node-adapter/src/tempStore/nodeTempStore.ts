@@ -217,9 +217,18 @@ export class NodeTempStore implements TempStore {
    * touched).
    */
   sweep(): number {
-    assertPrivateDirectory(this.directory);
+    let names: string[];
+    try {
+      assertPrivateDirectory(this.directory);
+      names = readdirSync(this.directory);
+    } catch (error) {
+      // Another process's `removeIfEmpty` may take the empty folder away between our checks:
+      // a folder that is gone holds nothing to sweep.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      throw error;
+    }
     let swept = 0;
-    for (const name of readdirSync(this.directory)) {
+    for (const name of names) {
       const match = filePattern.exec(name);
       if (!match) continue;
       const pid = Number(match[1]);
