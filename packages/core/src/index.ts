@@ -162,6 +162,8 @@ export { assetPathProblem, isSafeAssetPath } from './templates/assetPath';
 export { templateJsonSchema } from './templates/templateJsonSchema';
 export { resolveFaceTrack } from './templates/resolveFaceTrack';
 export type { ResolvedFaceTrack } from './templates/resolveFaceTrack';
+export { assertMeshTrack } from './render/mesh/meshTrack';
+export type { MeshPointCount, MeshTrack } from './render/mesh/meshTrack';
 export { BackgroundRenderer, renderBackground } from './render/backgroundRenderer';
 export { builtInTemplates, defaultTemplateId, getBuiltInTemplate } from './templates/builtInTemplates';
 export { TemplateInvalidError } from './errors/templateInvalidError';
