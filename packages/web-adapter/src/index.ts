@@ -21,6 +21,7 @@ export type {
   SerializedVopopError,
   VopopWorkerApi,
   VopopWorkerConfig,
+  VopopRemoteConfig,
   VopopWorkerInfo,
   VopopWorkerRequest,
   VopopWorkerResult,

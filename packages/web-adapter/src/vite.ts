@@ -10,4 +10,5 @@ export { vopopAssets } from './vite/vopopAssets';
 export type { VopopAssetsOptions } from './vite/vopopAssets';
 export { vopopAssetFiles, vopopAssetPaths } from './vite/vopopAssetFiles';
 export type { VopopAssetFile } from './vite/vopopAssetFiles';
-export { vopopCsp } from './vite/vopopCsp';
+export { createVopopCsp, vopopCsp } from './vite/vopopCsp';
+export type { VopopCspOptions } from './vite/vopopCsp';

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { InvalidArgumentError } from '@vopop/core';
 import { modelManifest } from '@vopop/models';
 import { describe, expect, it } from 'vitest';
-import { vopopAssetFiles, vopopAssetPaths, vopopAssets, vopopCsp } from '../vite';
+import { createVopopCsp, vopopAssetFiles, vopopAssetPaths, vopopAssets, vopopCsp } from '../vite';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -76,5 +77,44 @@ describe('@vopop/web-adapter/vite', () => {
     expect(response.headers['Content-Security-Policy']).toBe(vopopCsp);
     expect(vopopCsp).toContain("default-src 'none'");
     expect(middlewareOf(vopopAssets({ previewCsp: false }).configurePreviewServer)).toEqual([]);
+  });
+
+  it('sends the remote endpoints\' origins in the preview CSP when the app names them', () => {
+    const [withCsp] = middlewareOf(vopopAssets({ remoteEndpoints: ['https://render.example.com/v1'] }).configurePreviewServer);
+    const response = fakeResponse();
+    withCsp!({ url: '/' }, response, () => {});
+    expect(response.headers['Content-Security-Policy']).toContain("connect-src 'self' https://render.example.com;");
+  });
+});
+
+/** The sources of one directive of a policy. */
+function directive(policy: string, name: string): string[] {
+  const found = policy.split('; ').find((part) => part.startsWith(`${name} `));
+  return found ? found.split(' ').slice(1) : [];
+}
+
+describe('createVopopCsp', () => {
+  it('without remote endpoints: connect-src is the app\'s own origin only', () => {
+    expect(directive(createVopopCsp(), 'connect-src')).toEqual(["'self'"]);
+    expect(createVopopCsp()).toBe(vopopCsp);
+  });
+
+  it('adds each remote endpoint\'s origin to connect-src, and to nothing else', () => {
+    const policy = createVopopCsp({
+      remoteEndpoints: ['https://render.example.com/api/', new URL('http://127.0.0.1:8787'), 'https://render.example.com'],
+    });
+    expect(directive(policy, 'connect-src')).toEqual(["'self'", 'https://render.example.com', 'http://127.0.0.1:8787']);
+    // Everything else is the on-device policy, unchanged.
+    const others = (p: string) => p.split('; ').filter((part) => !part.startsWith('connect-src '));
+    expect(others(policy)).toEqual(others(vopopCsp));
+    expect(policy).not.toContain('*');
+  });
+
+  it.each([
+    ['not a URL', 'render.example.com'],
+    ['plain http off loopback', 'http://render.example.com'],
+    ['another scheme', 'ftp://127.0.0.1/'],
+  ])('refuses %s with InvalidArgumentError', (_name, endpoint) => {
+    expect(() => createVopopCsp({ remoteEndpoints: [endpoint] })).toThrow(InvalidArgumentError);
   });
 });

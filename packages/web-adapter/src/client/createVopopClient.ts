@@ -16,15 +16,21 @@ import {
   EphemeralHandle,
   InvalidArgumentError,
   PurgedError,
-  assertConsent,
   parseConsentPolicy,
 } from '@vopop/core';
 import { sameOriginFolder } from '../detect/browserModelSource';
+import { assertConsentForRenderer, remoteConfigOf } from '../remote/remoteMode';
 import { sameOriginTemplateUrl } from '../templates/templateUrl';
 import type { BrowserTfjsBackend } from '../detect/browserTfjsBackend';
 import { reviveError } from '../worker/serializeError';
 import { installTransferHandlers } from '../worker/transferHandlers';
-import type { VopopWorkerApi, VopopWorkerConfig, VopopWorkerInfo, VopopWorkerResult } from '../worker/workerProtocol';
+import type {
+  VopopRemoteConfig,
+  VopopWorkerApi,
+  VopopWorkerConfig,
+  VopopWorkerInfo,
+  VopopWorkerResult,
+} from '../worker/workerProtocol';
 
 /**
  * Options of {@link createVopopClient}. URLs are resolved against the page and must be on its
@@ -54,6 +60,16 @@ export interface VopopClientOptions {
    * checked on the page before the photo moves and again in the worker (P8).
    */
   readonly consentPolicy?: ConsentPolicy;
+  /**
+   * Render through this service instead of on the device (remote mode, P5): the worker detects
+   * and aligns the face here, sends only the aligned crop, and accepts the video only with a
+   * deletion receipt signed by one of `receiptKeys` (it comes back as the result's
+   * `deletionReceipt`). Every consent must then be for `'remote-service'` and name the
+   * endpoint's origin in `remoteOrigins`. The page's CSP must allow that origin in `connect-src`
+   * (`createVopopCsp({ remoteEndpoints })`), and the service must allow the page's origin by
+   * CORS. A bad configuration throws `InvalidArgumentError` here.
+   */
+  readonly remote?: VopopRemoteConfig;
 }
 
 /**
@@ -68,7 +84,10 @@ export interface WebGenerateOptions {
    * that part zero-filled. Pass a copy to keep the photo.
    */
   readonly photo: ArrayBuffer | Uint8Array;
-  /** The person's recorded agreement (P8); checked here before the photo moves. */
+  /**
+   * The person's recorded agreement (P8), for on-device processing, or in remote mode for
+   * `'remote-service'` naming the service's origin; checked here before the photo moves.
+   */
   readonly consent: ConsentRecord;
   /** A built-in template id, or a template manifest (procedural backgrounds only). */
   readonly template?: string | Template;
@@ -92,7 +111,8 @@ export interface WebGenerateOptions {
 
 /**
  * A finished generation, on the page: the same shape as in Node. `video` holds the only copy of
- * the bytes (the worker's was transferred); purge it after saving.
+ * the bytes (the worker's was transferred); purge it after saving. In remote mode
+ * `deletionReceipt` is the service's receipt, verified in the worker.
  *
  * @public
  */
@@ -156,6 +176,7 @@ function templateUrlOf(request: WebGenerateOptions): string | undefined {
  */
 export function createVopopClient(options: VopopClientOptions): VopopClient {
   installTransferHandlers();
+  const remote = options.remote === undefined ? undefined : remoteConfigOf(options.remote);
   const config: VopopWorkerConfig = {
     modelsUrl: sameOriginFolder(options.modelsUrl, 'modelsUrl').href,
     ...(options.wasmUrl !== undefined ? { wasmUrl: sameOriginFolder(options.wasmUrl, 'wasmUrl').href } : {}),
@@ -163,9 +184,10 @@ export function createVopopClient(options: VopopClientOptions): VopopClient {
     ...(options.landmarks ? { landmarks: options.landmarks } : {}),
     ...(options.codec ? { codec: options.codec } : {}),
     ...(options.consentPolicy ? { consentPolicy: parseConsentPolicy(options.consentPolicy) } : {}),
+    ...(remote ? { remote: remote.config } : {}),
   };
   const worker = typeof options.worker === 'function' ? options.worker() : options.worker;
-  const remote = Comlink.wrap<VopopWorkerApi>(worker);
+  const api = Comlink.wrap<VopopWorkerApi>(worker);
   let terminated = false;
   let readyPromise: Promise<VopopWorkerInfo> | undefined;
   let nextJob = 1;
@@ -191,7 +213,7 @@ export function createVopopClient(options: VopopClientOptions): VopopClient {
   };
 
   const ready = (): Promise<VopopWorkerInfo> => {
-    readyPromise ??= guarded(remote.init(config)).catch((error: unknown) => {
+    readyPromise ??= guarded(api.init(config)).catch((error: unknown) => {
       readyPromise = undefined;
       throw error;
     });
@@ -202,7 +224,7 @@ export function createVopopClient(options: VopopClientOptions): VopopClient {
     if (terminated) return;
     terminated = true;
     try {
-      remote[Comlink.releaseProxy]();
+      api[Comlink.releaseProxy]();
     } finally {
       worker.terminate();
       const error = new AbortedError('the Vopop client was terminated');
@@ -213,7 +235,7 @@ export function createVopopClient(options: VopopClientOptions): VopopClient {
 
   const generate = async (request: WebGenerateOptions): Promise<WebGeneratedVideo> => {
     // Consent and cancellation are checked before the photo leaves the page's hands.
-    assertConsent(request?.consent, 'on-device', undefined, config.consentPolicy);
+    assertConsentForRenderer(request?.consent, remote?.origin, config.consentPolicy);
     const templateUrl = templateUrlOf(request);
     if (request.signal?.aborted) throw new AbortedError(request.signal.reason);
     if (terminated) throw new PurgedError('This Vopop client has been terminated; create a new one.');
@@ -221,7 +243,7 @@ export function createVopopClient(options: VopopClientOptions): VopopClient {
     const jobId = nextJob++;
     const { signal, onProgress, onPurged } = request;
     const onAbort = (): void => {
-      if (!terminated) void remote.abort(jobId).catch(() => undefined);
+      if (!terminated) void api.abort(jobId).catch(() => undefined);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
@@ -236,7 +258,7 @@ export function createVopopClient(options: VopopClientOptions): VopopClient {
         throw new AbortedError(signal.reason);
       }
       const result: VopopWorkerResult = await guarded<VopopWorkerResult>(
-        remote.generate(
+        api.generate(
           photo,
           {
             jobId,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Plugin } from 'vite';
 import { vopopAssetFiles } from './vopopAssetFiles';
-import { vopopCsp } from './vopopCsp';
+import { createVopopCsp } from './vopopCsp';
 
 /**
  * Options of {@link vopopAssets}.
@@ -11,11 +11,13 @@ import { vopopCsp } from './vopopCsp';
  */
 export interface VopopAssetsOptions {
   /**
-   * Send {@link vopopCsp} with every response of `vite preview` (default `true`), so that the
-   * built app is tried under the policy it will be deployed with. The dev server is left alone:
-   * Vite's own client injects inline styles that the policy forbids.
+   * Send {@link createVopopCsp}'s policy with every response of `vite preview` (default `true`),
+   * so that the built app is tried under the policy it will be deployed with. The dev server is
+   * left alone: Vite's own client injects inline styles that the policy forbids.
    */
   readonly previewCsp?: boolean;
+  /** The rendering services the app calls in remote mode: their origins join the preview CSP's `connect-src`. */
+  readonly remoteEndpoints?: readonly (string | URL)[];
 }
 
 const contentTypes: Readonly<Record<string, string>> = {
@@ -40,6 +42,7 @@ const contentTypes: Readonly<Record<string, string>> = {
  */
 export function vopopAssets(options: VopopAssetsOptions = {}): Plugin {
   const files = vopopAssetFiles();
+  const csp = createVopopCsp(options.remoteEndpoints ? { remoteEndpoints: options.remoteEndpoints } : {});
   return {
     name: 'vopop-assets',
     configureServer(server) {
@@ -54,7 +57,7 @@ export function vopopAssets(options: VopopAssetsOptions = {}): Plugin {
     configurePreviewServer(server) {
       if (options.previewCsp === false) return;
       server.middlewares.use((_request, response, next) => {
-        response.setHeader('Content-Security-Policy', vopopCsp);
+        response.setHeader('Content-Security-Policy', csp);
         next();
       });
     },

@@ -5,11 +5,11 @@ import {
   EphemeralScope,
   InvalidArgumentError,
   WebCodecsVideoEncoder,
-  assertConsent,
   generateVideo,
 } from '@vopop/core';
 import type { BrowserPlatform } from '../createBrowserPlatform';
 import { createBrowserPlatform } from '../createBrowserPlatform';
+import { assertConsentForRenderer, remoteRendererFor } from '../remote/remoteMode';
 import { loadTemplateUrl } from '../templates/loadTemplateUrl';
 import { installTransferHandlers } from './transferHandlers';
 import { serializeError } from './serializeError';
@@ -86,11 +86,37 @@ const browserPlatformFactory: PlatformFactory = (config) =>
   });
 
 /**
+ * The platform's ports, with the renderer swapped for core's `RemoteRenderer` in remote mode. The
+ * remote renderer is built here rather than in the platform factory, so that tests with fake
+ * ports still exercise the real client.
+ */
+async function withRenderer(
+  config: VopopWorkerConfig,
+  createPlatform: PlatformFactory,
+  fetchImpl: typeof fetch,
+): Promise<WorkerPlatform> {
+  const ports = await createPlatform(config);
+  if (config.remote === undefined) return ports;
+  try {
+    return { ...ports, renderer: remoteRendererFor(config.remote, fetchImpl), [Symbol.dispose]: () => ports[Symbol.dispose]() };
+  } catch (error) {
+    ports[Symbol.dispose]();
+    throw error;
+  }
+}
+
+/** The worker's own `fetch`, called on its global (a bare reference would lose its `this`). */
+const workerFetch: typeof fetch = (input, init) => globalThis.fetch(input, init);
+
+/**
  * Build the worker-side API (exported for tests that drive it over a `MessageChannel`).
  *
  * @internal
  */
-export function createVopopWorkerApi(createPlatform: PlatformFactory = browserPlatformFactory): VopopWorkerApi {
+export function createVopopWorkerApi(
+  createPlatform: PlatformFactory = browserPlatformFactory,
+  fetchImpl: typeof fetch = workerFetch,
+): VopopWorkerApi {
   let platform: ReturnType<PlatformFactory> | undefined;
   let platformConfig: string | undefined;
   let consentPolicy: VopopWorkerConfig['consentPolicy'];
@@ -103,7 +129,7 @@ export function createVopopWorkerApi(createPlatform: PlatformFactory = browserPl
     }
     platformConfig = key;
     consentPolicy = config.consentPolicy;
-    platform ??= createPlatform(config).catch((error: unknown) => {
+    platform ??= withRenderer(config, createPlatform, fetchImpl).catch((error: unknown) => {
       // A failed start (a missing model file, say) may be retried by a later call.
       platform = undefined;
       platformConfig = undefined;
@@ -134,9 +160,10 @@ export function createVopopWorkerApi(createPlatform: PlatformFactory = browserPl
         if (!platform) throw new InvalidArgumentError('Call init() before generate().');
         ports = await platform;
         if (controller.signal.aborted) throw new AbortedError(controller.signal.reason);
-        // Consent first (P8), as in generateVideo, which checks it again: nothing, not even a
+        // Consent first (P8), for this worker's renderer (on the device, or the remote service
+        // by its origin), as in generateVideo, which checks it again: nothing, not even a
         // template, is fetched for a request without it.
-        assertConsent(request.consent, 'on-device', undefined, consentPolicy);
+        assertConsentForRenderer(request.consent, ports.renderer.remoteOrigin, consentPolicy);
         const template = await templateOf(request, controller.signal);
         const result = await generateVideo(
           {
@@ -154,7 +181,7 @@ export function createVopopWorkerApi(createPlatform: PlatformFactory = browserPl
               receipt = purged;
             },
           },
-          ports,
+          consentPolicy ? { ...ports, consentPolicy } : ports,
         );
         const { video, ...facts } = result;
         const buffer = transferableBuffer(video.value);
@@ -219,9 +246,9 @@ export function exposeVopopWorker(endpoint: Comlink.Endpoint = globalThis as unk
 }
 
 /** {@link exposeVopopWorker} with the platform injected (tests). @internal */
-export function exposeWorkerApi(endpoint: Comlink.Endpoint, createPlatform: PlatformFactory): VopopWorkerApi {
+export function exposeWorkerApi(endpoint: Comlink.Endpoint, createPlatform: PlatformFactory, fetchImpl?: typeof fetch): VopopWorkerApi {
   installTransferHandlers();
-  const api = createVopopWorkerApi(createPlatform);
+  const api = createVopopWorkerApi(createPlatform, fetchImpl);
   Comlink.expose(api, endpoint);
   return api;
 }

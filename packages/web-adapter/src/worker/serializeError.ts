@@ -15,6 +15,7 @@ import {
   PurgeFailedError,
   PurgedError,
   RenderFailedError,
+  RenderServiceError,
   TemplateInvalidError,
   VopopError,
   isVopopError,
@@ -30,6 +31,22 @@ function isPlainIssue(value: unknown): value is TemplateIssue {
   return typeof path === 'string' && path.length <= 200 && typeof message === 'string' && message.length <= 300;
 }
 
+/** A scalar the SDK measured or chose: a number, a boolean, null, or a short string. */
+function isPlainScalar(value: unknown): value is string | number | boolean | null {
+  return value === null || typeof value === 'number' || typeof value === 'boolean' || (typeof value === 'string' && value.length <= 200);
+}
+
+/**
+ * A flat object of scalars (a `RenderServiceError`'s `details`: status, problem code, attempts),
+ * which the revived error's getters read.
+ */
+function plainRecord(value: unknown): Readonly<Record<string, string | number | boolean | null>> | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const entries = Object.entries(value);
+  if (entries.length > 16 || !entries.every(([, entry]) => isPlainScalar(entry))) return undefined;
+  return Object.fromEntries(entries) as Record<string, string | number | boolean | null>;
+}
+
 /** Fields an error may carry across: measured values only. `cause` and `stack` never cross. */
 function plainField(value: unknown): Field | undefined {
   if (value === null || typeof value === 'number' || typeof value === 'boolean') return value;
@@ -41,7 +58,7 @@ function plainField(value: unknown): Field | undefined {
   if (Array.isArray(value) && value.length > 0 && value.length <= 50 && value.every(isPlainIssue)) {
     return value.map(({ path, message }) => ({ path, message }));
   }
-  return undefined;
+  return plainRecord(value);
 }
 
 /**
@@ -83,6 +100,7 @@ const classByCode: Readonly<Partial<Record<VopopErrorCode, ErrorClass>>> = {
   PURGE_FAILED: PurgeFailedError,
   PURGED: PurgedError,
   RENDER_FAILED: RenderFailedError,
+  RENDER_SERVICE: RenderServiceError,
   TEMPLATE_INVALID: TemplateInvalidError,
 };
 

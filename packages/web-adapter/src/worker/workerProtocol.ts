@@ -7,11 +7,38 @@ import type {
   GenerationProgress,
   LandmarkCount,
   PurgeReceipt,
+  ReceiptPublicKey,
   TemplateIssue,
   VideoCodecChoice,
   VopopErrorCode,
 } from '@vopop/core';
 import type { BrowserTfjsBackend } from '../detect/browserTfjsBackend';
+
+/**
+ * A rendering service the worker sends the aligned face crop to instead of rendering on the
+ * device (remote mode, P5). Plain data: it crosses `postMessage`, and the worker builds core's
+ * `RemoteRenderer` from it with its own `fetch`.
+ *
+ * @public
+ */
+export interface VopopRemoteConfig {
+  /** The service's base URL: `https:`, or `http:` on loopback only. */
+  readonly endpoint: string;
+  /**
+   * Sent as `Authorization: Bearer <key>`. In a browser the key is readable by anyone who loads
+   * the page: give the web app its own key, with its own rate limit.
+   */
+  readonly apiKey: string;
+  /**
+   * The service's receipt-signing public keys, pinned by the app; a receipt signed by any other
+   * key is refused and the video discarded.
+   */
+  readonly receiptKeys: readonly ReceiptPublicKey[];
+  /** Codec asked of the service. Default `'auto'`. */
+  readonly codec?: VideoCodecChoice;
+  /** Total deadline for one render, retries included. Default 120 s. */
+  readonly timeoutMs?: number;
+}
 
 /**
  * What the page tells the worker once, before the first generation. Plain data only: it
@@ -32,6 +59,11 @@ export interface VopopWorkerConfig {
   readonly codec?: VideoCodecChoice;
   /** The app's consent requirements (accepted notice versions, minimum age), checked first (P8). */
   readonly consentPolicy?: ConsentPolicy;
+  /**
+   * Render through this service instead of on the device. Consents must then be for
+   * `'remote-service'` and name the service's origin.
+   */
+  readonly remote?: VopopRemoteConfig;
 }
 
 /**
@@ -71,8 +103,8 @@ export interface VopopWorkerRequest {
 
 /**
  * A typed SDK error as it crosses the worker boundary: its code, name, message and measured
- * fields (numbers, short strings, booleans; a `TemplateInvalidError`'s issues), never a cause or
- * personal data.
+ * fields (numbers, short strings, booleans, a `RenderServiceError`'s flat `details`; a
+ * `TemplateInvalidError`'s issues), never a cause or personal data.
  *
  * @public
  */
@@ -81,7 +113,16 @@ export interface SerializedVopopError {
   readonly name: string;
   readonly message: string;
   readonly fields: Readonly<
-    Record<string, string | number | boolean | null | readonly (string | number)[] | readonly TemplateIssue[]>
+    Record<
+      string,
+      | string
+      | number
+      | boolean
+      | null
+      | readonly (string | number)[]
+      | readonly TemplateIssue[]
+      | Readonly<Record<string, string | number | boolean | null>>
+    >
   >;
 }
 
