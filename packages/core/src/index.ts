@@ -152,16 +152,25 @@ export {
   maxTemplateHeight,
   maxTemplateSeconds,
   maxTemplateWidth,
+  maxMeshScale,
+  minMeshScale,
   minTemplateSide,
   templateSchemaV1,
+  templateSchemaV2,
 } from './templates/templateSchema';
 export type {
   BackgroundGenerator,
   FaceKeyframe,
   FaceTrack,
+  MeshFaceTrack,
   Template,
   TemplateBackground,
+  TemplateV1,
+  TemplateV2,
 } from './templates/templateSchema';
+export { decodeMeshTrack, encodeMeshTrack } from './templates/meshTrackFile';
+export type { EncodedMeshTrack, MeshDataEncoding } from './templates/meshTrackFile';
+export { loadMeshTrack } from './templates/loadMeshTrack';
 export { parseTemplate, safeParseTemplate } from './templates/parseTemplate';
 export { parseTemplateFile } from './templates/parseTemplateFile';
 export { assetPathProblem, isSafeAssetPath } from './templates/assetPath';

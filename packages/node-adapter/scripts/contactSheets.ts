@@ -4,8 +4,8 @@
  * - docs/templates/<id>.png for every built-in template: frames at 0, ¼, ½, ¾ and the last, side
  *   by side and downscaled, each with the target face box and the 5 target points drawn over the
  *   background, so a reader sees the camera move and the animation at a glance;
- * - docs/template-v1.schema.json, the JSON Schema for template authors (a core test checks that
- *   the committed copy matches the schema in code).
+ * - docs/template-v1.schema.json and docs/template-v2.schema.json, the JSON Schemas for template
+ *   authors (a core test checks that the committed copies match the schemas in code).
  *
  * Run from the repository root with the source condition, so that `@vopop/core` is read from
  * `src` without a build:
@@ -136,9 +136,11 @@ async function main(): Promise<void> {
     writeFileSync(file, await contactSheet(template));
     process.stdout.write(`wrote ${path.relative(repoRoot, file)}\n`);
   }
-  const schemaFile = path.join(docsDir, 'template-v1.schema.json');
-  writeFileSync(schemaFile, `${JSON.stringify(templateJsonSchema(), null, 2)}\n`);
-  process.stdout.write(`wrote ${path.relative(repoRoot, schemaFile)}\n`);
+  for (const version of [1, 2] as const) {
+    const schemaFile = path.join(docsDir, `template-v${version}.schema.json`);
+    writeFileSync(schemaFile, `${JSON.stringify(templateJsonSchema(version), null, 2)}\n`);
+    process.stdout.write(`wrote ${path.relative(repoRoot, schemaFile)}\n`);
+  }
 }
 
 await main();

@@ -5,12 +5,25 @@ import { describe, expect, it } from 'vitest';
 import { assetPathProblem, templateJsonSchema } from '@vopop/core';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
-const committed = path.join(repoRoot, 'docs', 'template-v1.schema.json');
+const committed = (version: 1 | 2) => path.join(repoRoot, 'docs', `template-v${version}.schema.json`);
 
 describe('template JSON Schema', () => {
-  it('docs/template-v1.schema.json is up to date (regenerate: see packages/node-adapter/scripts/contactSheets.ts)', () => {
-    const expected = `${JSON.stringify(templateJsonSchema(), null, 2)}\n`;
-    expect(readFileSync(committed, 'utf8')).toBe(expected);
+  it.each([1, 2] as const)('docs/template-v%i.schema.json is up to date (regenerate: see packages/node-adapter/scripts/contactSheets.ts)', (version) => {
+    const expected = `${JSON.stringify(templateJsonSchema(version), null, 2)}\n`;
+    expect(readFileSync(committed(version), 'utf8')).toBe(expected);
+  });
+
+  it('version 2 is the default and adds the mesh face track; version 1 has none', () => {
+    expect(templateJsonSchema()).toEqual(templateJsonSchema(2));
+    const kinds = (version: 1 | 2) =>
+      ((templateJsonSchema(version) as any).properties.faceTrack.oneOf as any[]).map((option) => option.properties.kind.const);
+    expect(kinds(1)).toEqual(['points', 'keyframes']);
+    expect(kinds(2)).toEqual(['points', 'keyframes', 'mesh']);
+    const mesh = (templateJsonSchema(2) as any).properties.faceTrack.oneOf[2];
+    expect(mesh.additionalProperties).toBe(false);
+    expect(mesh.properties.pointCount.anyOf.map((o: any) => o.const)).toEqual([468, 478]);
+    expect((templateJsonSchema(2) as any).properties.version.const).toBe(2);
+    expect((templateJsonSchema(1) as any).properties.version.const).toBe(1);
   });
 
   it('is strict: objects refuse unknown fields, and the size limits are stated', () => {

@@ -91,7 +91,7 @@ describe('parseTemplate', () => {
       [(m) => (m.frameCount = Number.NaN), 'frameCount'],
       [(m) => (m.colourMatch.strength = 1.01), 'colourMatch.strength'],
       [(m) => (m.mask.feather = -0.1), 'mask.feather'],
-      [(m) => (m.version = 2), 'version'],
+      [(m) => (m.version = 3), 'version'],
       [(m) => (m.format = 'other'), 'format'],
       [(m) => (m.id = 'Has Spaces'), 'id'],
       [(m) => (m.title = 'x'.repeat(10_000)), 'title'],

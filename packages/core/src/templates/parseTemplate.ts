@@ -3,7 +3,7 @@ import type { TemplateIssue } from '../errors/templateInvalidError';
 import { TemplateInvalidError } from '../errors/templateInvalidError';
 import { canonicalFivePoints } from '../geometry/canonicalFace';
 import type { Template } from './templateSchema';
-import { maxTemplateSeconds, templateSchemaV1 } from './templateSchema';
+import { maxTemplateSeconds, templateSchema } from './templateSchema';
 
 /**
  * How far outside the frame a face may be placed, as a multiple of the frame's size on each side.
@@ -36,16 +36,40 @@ export function formatIssuePath(path: readonly PropertyKey[]): string {
   return text === '' ? '(root)' : text;
 }
 
-function issuesFromZod(error: z.ZodError): TemplateIssue[] {
+/** The manifest's `version` when it is a known one, read without trusting `json`'s shape. */
+function versionOf(json: unknown): 1 | 2 | undefined {
+  const version = readField(json, 'version');
+  return version === 1 || version === 2 ? version : undefined;
+}
+
+/** `value[key]`, or `undefined` for a non-object or a getter that throws (hostile input). */
+function readField(value: unknown, key: string): unknown {
+  try {
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `json.faceTrack.kind` is `'mesh'`, read without trusting `json`'s shape. */
+function hasMeshTrack(json: unknown): boolean {
+  return readField(readField(json, 'faceTrack'), 'kind') === 'mesh';
+}
+
+function issuesFromZod(error: z.ZodError, json: unknown): TemplateIssue[] {
   const issues: TemplateIssue[] = [];
+  const version = versionOf(json) ?? 1;
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         issues.push({
           path: formatIssuePath([...issue.path, key]),
-          message: 'unknown field (format version 1 does not have it); remove it',
+          message: `unknown field (format version ${version} does not have it); remove it`,
         });
       }
+    } else if (version === 1 && formatIssuePath(issue.path) === 'faceTrack.kind' && hasMeshTrack(json)) {
+      // The commonest way to meet this: a v1 manifest given a mesh track by hand.
+      issues.push({ path: 'faceTrack.kind', message: "a 'mesh' face track needs format version 2: set version to 2" });
     } else {
       issues.push({ path: formatIssuePath(issue.path), message: issue.message });
     }
@@ -78,7 +102,19 @@ function crossFieldIssues(t: Template): TemplateIssue[] {
   const maxY = (1 + reach) * t.height;
   const outside = (x: number, y: number) => x < minX || x > maxX || y < minY || y > maxY;
   const track = t.faceTrack;
-  if (track.kind === 'points') {
+  if (track.kind === 'mesh') {
+    if (track.neutralFrame >= t.frameCount) {
+      push(['faceTrack', 'neutralFrame'], 'neutral frame is past the last frame (frameCount − 1)');
+    }
+    for (const region of ['mouth', 'eyes'] as const) {
+      if (track.regions[region] === 'frame' && bg.kind === 'procedural') {
+        push(
+          ['faceTrack', 'regions', region],
+          "'frame' takes the region from the template's own frames, which a procedural background does not have; use 'drawn'",
+        );
+      }
+    }
+  } else if (track.kind === 'points') {
     if (track.points.length !== t.frameCount) {
       push(['faceTrack', 'points'], 'needs exactly one entry of 10 numbers per frame (frameCount entries)');
     }
@@ -130,13 +166,13 @@ function deepFreeze<T>(value: T): T {
  * @public
  */
 export function parseTemplate(json: unknown): Template {
-  let result: ReturnType<typeof templateSchemaV1.safeParse>;
+  let result: ReturnType<typeof templateSchema.safeParse>;
   try {
-    result = templateSchemaV1.safeParse(json);
+    result = templateSchema.safeParse(json);
   } catch (cause) {
     throw new TemplateInvalidError([{ path: '(root)', message: 'manifest could not be read as plain JSON data' }], { cause });
   }
-  if (!result.success) throw new TemplateInvalidError(issuesFromZod(result.error));
+  if (!result.success) throw new TemplateInvalidError(issuesFromZod(result.error, json));
   const issues = crossFieldIssues(result.data);
   if (issues.length > 0) throw new TemplateInvalidError(issues);
   const template = deepFreeze(result.data);

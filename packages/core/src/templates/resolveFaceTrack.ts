@@ -1,5 +1,9 @@
+import { fivePointsFromMesh } from '../align/fivePoints';
 import { InvalidArgumentError } from '../errors/invalidArgumentError';
+import { TemplateInvalidError } from '../errors/templateInvalidError';
 import { canonicalFivePoints } from '../geometry/canonicalFace';
+import type { MeshTrack } from '../render/mesh/meshTrack';
+import { assertMeshTrack } from '../render/mesh/meshTrack';
 import { ensureValidTemplate } from './parseTemplate';
 import type { FaceKeyframe, Template } from './templateSchema';
 
@@ -89,17 +93,36 @@ function interpolate(
  * Every frame is computed once, up front (at most 3,600 × 10 numbers), so the result is
  * deterministic, costs nothing per frame, and gives the same points whatever order frames are
  * asked for in. Before the first keyframe the face holds the first keyframe's pose; after the
- * last, the last's.
+ * last, the last's. A `mesh` track (format 2) gives each frame mesh's five points, found as
+ * `fivePointsFromMesh` finds them in a photo; its mesh data comes from `loadMeshTrack`.
  *
- * @throws TemplateInvalidError when `template` did not come from `parseTemplate` and is not valid.
+ * @param mesh - The template's mesh track (`loadMeshTrack`); required for a `mesh` face track,
+ *   ignored otherwise.
+ * @throws TemplateInvalidError when `template` did not come from `parseTemplate` and is not
+ *   valid, or has a `mesh` track and `mesh` is missing.
+ * @throws InvalidArgumentError when `mesh` is not a mesh track of the template's frame count.
  * @public
  */
-export function resolveFaceTrack(template: Template): ResolvedFaceTrack {
+export function resolveFaceTrack(template: Template, mesh?: MeshTrack): ResolvedFaceTrack {
   template = ensureValidTemplate(template);
-  const { frameCount } = template;
+  const { frameCount, width, height } = template;
   const all = new Float32Array(frameCount * 10);
   const track = template.faceTrack;
-  if (track.kind === 'points') {
+  if (track.kind === 'mesh') {
+    if (mesh === undefined) {
+      throw TemplateInvalidError.at('faceTrack.data', "a 'mesh' face track needs its mesh data: load it with loadMeshTrack and pass it along");
+    }
+    assertMeshTrack(mesh, frameCount);
+    const box = new Float32Array(4);
+    const score = new Float32Array(1);
+    for (let f = 0; f < frameCount; f++) {
+      const points = mesh.frames[f]!;
+      fivePointsFromMesh(
+        { imageWidth: width, imageHeight: height, pointCount: mesh.pointCount, points, box, score },
+        all.subarray(f * 10, f * 10 + 10),
+      );
+    }
+  } else if (track.kind === 'points') {
     for (let f = 0; f < frameCount; f++) {
       const p = track.points[Math.min(f, track.points.length - 1)]!;
       for (let i = 0; i < 10; i++) all[f * 10 + i] = p[i]!;

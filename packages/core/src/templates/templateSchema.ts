@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { assetPathProblem, maxAssetPathLength } from './assetPath';
 
 /**
- * The template manifest, format version 1, as a zod 4 schema.
+ * The template manifest, format versions 1 and 2, as zod 4 schemas.
  *
  * Every object is strict (an unknown field is an error, so a typo never silently means "use the
  * default") and every number has a range, because manifests are untrusted input that decides how
@@ -43,6 +43,17 @@ function assetPath(extensions: string, what: string) {
 
 const imagePath = assetPath('png|jpg|jpeg|webp', 'an image');
 const videoPath = assetPath('mp4|webm|mov|m4v', 'a video file');
+const meshDataPath = assetPath('bin', 'the mesh data file');
+
+/** Finest quantisation step of `int16le` mesh data, in pixels. */
+export const minMeshScale = 1 / 1024;
+/** Coarsest quantisation step of `int16le` mesh data, in pixels. */
+export const maxMeshScale = 1;
+
+const sha256Hex = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, { error: 'sha256 must be 64 lower-case hexadecimal digits' })
+  .describe("SHA-256 of the file's bytes, lower-case hex; the file is refused when it differs.");
 
 const colour = z
   .string()
@@ -224,13 +235,87 @@ export const templateSchemaV1 = z
   })
   .describe('A Vopop video template, format version 1.');
 
+/** The faces' mesh data file of a `mesh` face track: where it is, its digest and its encoding. @internal */
+const meshDataSchema = z.discriminatedUnion('encoding', [
+  z
+    .strictObject({
+      path: meshDataPath,
+      sha256: sha256Hex,
+      encoding: z.literal('int16le').describe('Little-endian signed 16-bit integers; pixels = value × scale.'),
+      scale: z
+        .number()
+        .min(minMeshScale)
+        .max(maxMeshScale)
+        .describe(`Pixels per integer step, ${minMeshScale} to ${maxMeshScale} (the builder writes the finest power of two that holds the track).`),
+    })
+    .describe('Quantised mesh data: half the size of float32, at most scale / 2 px off.'),
+  z
+    .strictObject({
+      path: meshDataPath,
+      sha256: sha256Hex,
+      encoding: z.literal('float32le').describe('Little-endian IEEE 754 single-precision floats, in pixels.'),
+    })
+    .describe('Mesh data as single-precision floats, exact.'),
+]);
+
+/** A dense face-mesh track: per frame every mesh point, in a binary file beside the manifest. @internal */
+const meshFaceTrackSchema = z
+  .strictObject({
+    kind: z.literal('mesh'),
+    pointCount: z
+      .union([z.literal(468), z.literal(478)])
+      .describe('Points per frame: 468 (face mesh) or 478 (with 5 iris points per eye).'),
+    neutralFrame: z
+      .int()
+      .min(0)
+      .max(maxTemplateFrames - 1)
+      .describe('The frame whose face is at rest (eyes open, mouth closed, facing the camera); expressions are measured from it.'),
+    data: meshDataSchema.describe(
+      'The binary file holding frameCount × pointCount × (x, y, z) in frame pixels, frame after frame, in mesh point order.',
+    ),
+    regions: z
+      .strictObject({
+        mouth: z
+          .enum(['frame', 'drawn'])
+          .describe("Where the mouth interior (teeth, tongue) comes from when the mouth opens: the template's own frame, or drawn by the renderer."),
+        eyes: z
+          .enum(['frame', 'drawn'])
+          .describe("Where the eye regions come from where the user's lids cannot cover (blinks): the template's own frame, or drawn by the renderer."),
+      })
+      .describe("Sources of the regions the user's photo cannot supply. 'frame' needs a recorded background."),
+  })
+  .describe('Per frame, the full face mesh (x, y, z in frame pixels) of the face the template follows.');
+
+/**
+ * The template manifest schema, format version 2: version 1 plus the `mesh` face track. Every
+ * version 1 field carries over unchanged (it is version 1's schema, extended), so a field added
+ * to version 1 is in version 2 too.
+ *
+ * @public
+ */
+export const templateSchemaV2 = templateSchemaV1
+  .extend({
+    version: z.literal(2),
+    faceTrack: z.discriminatedUnion('kind', [pointsFaceTrackSchema, keyframesFaceTrackSchema, meshFaceTrackSchema]),
+  })
+  .describe('A Vopop video template, format version 2.');
+
+/** Every template format this SDK reads, told apart by `version`. @internal */
+export const templateSchema = z.discriminatedUnion('version', [templateSchemaV1, templateSchemaV2]);
+
+/** A validated template manifest, format version 1 or 2. @public */
+export type Template = z.infer<typeof templateSchema>;
 /** A validated template manifest, format version 1. @public */
-export type Template = z.infer<typeof templateSchemaV1>;
+export type TemplateV1 = z.infer<typeof templateSchemaV1>;
+/** A validated template manifest, format version 2. @public */
+export type TemplateV2 = z.infer<typeof templateSchemaV2>;
 /** A template's background source. @public */
 export type TemplateBackground = Template['background'];
 /** A procedural background generator and its parameters. @public */
 export type BackgroundGenerator = z.infer<typeof backgroundGeneratorSchema>;
 /** A template's face track. @public */
 export type FaceTrack = Template['faceTrack'];
+/** A `mesh` face track (format version 2). @public */
+export type MeshFaceTrack = z.infer<typeof meshFaceTrackSchema>;
 /** One similarity keyframe of a face track. @public */
 export type FaceKeyframe = z.infer<typeof faceKeyframeSchema>;
