@@ -22,6 +22,8 @@ import { Admission } from './admission';
 import { RateLimiter } from './rateLimiter';
 import { readBody } from './readBody';
 import type { ReceiptSigner } from './receiptSigner';
+import type { RenderServerCorsOptions } from './renderServerCors';
+import { renderServerCors } from './renderServerCors';
 import { renderJob } from './renderJob';
 import type { TelemetryAggregateStore } from './telemetryAggregateStore';
 import { telemetryIngestRoutes } from './telemetryIngest';
@@ -86,6 +88,8 @@ export interface RenderServerOptions {
   readonly log?: (event: RenderServerLogEvent) => void;
   /** When given, the anonymous telemetry ingest (`POST /v1/telemetry`) stores into it (k-thresholded). */
   readonly telemetry?: TelemetryAggregateStore;
+  /** Web apps allowed to call the service from a browser (CORS). Default: none. */
+  readonly cors?: RenderServerCorsOptions;
 }
 
 /**
@@ -177,6 +181,8 @@ export function createRenderServer(options: RenderServerOptions): RenderServer {
       return undefined;
     },
   });
+  // First, so that a preflight (which carries no API key) is answered before the key check.
+  if (options.cors) app.use('*', renderServerCors(options.cors));
 
   app.openapi(
     createRoute({

@@ -8,6 +8,7 @@
 export { createRenderServer } from './createRenderServer';
 export type { RenderServer, RenderServerEnv, RenderServerLogEvent, RenderServerOptions } from './createRenderServer';
 export { listenRenderServer } from './listenRenderServer';
+export type { RenderServerCorsOptions } from './renderServerCors';
 export type { ListeningRenderServer } from './listenRenderServer';
 export { createReceiptSigner } from './receiptSigner';
 export type { ReceiptSigner } from './receiptSigner';

@@ -11,6 +11,7 @@ import { createReceiptSigner } from './receiptSigner';
 //   VOPOP_HOST, VOPOP_PORT  default 127.0.0.1:8787
 //   VOPOP_MAX_CONCURRENT    default 2
 //   VOPOP_BUILD_ID          named in receipts
+//   VOPOP_CORS_ORIGINS      comma-separated web app origins allowed to call from a browser; default none
 const env = process.env;
 const apiKeys: Record<string, string> = {};
 for (const pair of (env.VOPOP_API_KEYS ?? '').split(',').filter(Boolean)) {
@@ -31,6 +32,7 @@ const server = createRenderServer({
   apiKeys,
   maxConcurrent: Number(env.VOPOP_MAX_CONCURRENT ?? 2),
   buildId: env.VOPOP_BUILD_ID ?? 'dev',
+  ...(env.VOPOP_CORS_ORIGINS ? { cors: { allowedOrigins: env.VOPOP_CORS_ORIGINS.split(',').map((origin) => origin.trim()) } } : {}),
   log: (event) => process.stdout.write(`${JSON.stringify(event)}\n`),
 });
 const listening = await listenRenderServer(server, {
