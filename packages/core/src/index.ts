@@ -254,6 +254,7 @@ export {
 export type { DeletionReceiptPayload, Problem, ProblemCode, ReceiptPublicKey, RenderQuery } from './remote/remoteContract';
 export { signDeletionReceipt, verifyDeletionReceipt } from './remote/deletionReceipt';
 export type { ReceiptProblem, ReceiptVerification, VerifiedDeletionReceipt } from './remote/deletionReceipt';
+export type { ReceiptCrypto } from './remote/receiptCrypto';
 export { sha256Hex } from './remote/sha256Hex';
 export { remoteOpenApiDocument } from './remote/remoteOpenApi';
 export { RemoteRenderer } from './remote/remoteRenderer';

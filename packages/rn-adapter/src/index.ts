@@ -29,6 +29,9 @@ export type { PickedPhoto } from './intake/takePickedPhoto';
 export { SkiaImageDecoder } from './decode/skiaImageDecoder';
 export type { SkiaData, SkiaImage, SkiaModule } from './decode/skiaModule';
 
+// Receipt verification and hashing without WebCrypto (@noble/curves, @noble/hashes)
+export { nobleReceiptCrypto } from './crypto/nobleReceiptCrypto';
+
 // Detection (react-native-fast-tflite)
 export { fastTfliteLoader, tfliteModelSource } from './detect/fastTflite';
 export type { FastTfliteModule } from './detect/fastTflite';

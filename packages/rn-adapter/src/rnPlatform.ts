@@ -2,13 +2,15 @@ import type {
   DecodeLimits,
   FaceDetector,
   ModelBytesSource,
+  ReceiptCrypto,
   Renderer,
   RemoteRendererOptions,
   Sha256Function,
   TfliteModelLoader,
   VopopPlatform,
 } from '@vopop/core';
-import { createTfliteFaceDetector, defaultWiperRegistry, InvalidArgumentError, RemoteRenderer, sha256Hex } from '@vopop/core';
+import { createTfliteFaceDetector, defaultWiperRegistry, InvalidArgumentError, RemoteRenderer } from '@vopop/core';
+import { nobleReceiptCrypto } from './crypto/nobleReceiptCrypto';
 import type { SkiaModule } from './decode/skiaModule';
 import { SkiaImageDecoder } from './decode/skiaImageDecoder';
 import type { RNFileSystem } from './files/rnFileSystem';
@@ -38,13 +40,17 @@ export interface RNPlatformOptions {
    * {@link FaceDetector}.
    */
   readonly detector: { readonly loadModel: TfliteModelLoader; readonly models: ModelBytesSource; readonly maxFaces?: number } | FaceDetector;
-  /** Rendering: the rendering service (only the aligned crop leaves the phone), or any renderer. */
+  /**
+   * Rendering: the rendering service (only the aligned crop leaves the phone), or any renderer.
+   * Its receipts are verified with {@link nobleReceiptCrypto} unless the options name `crypto`
+   * or `subtle` (Hermes has no WebCrypto).
+   */
   readonly renderer: RemoteRendererOptions | Renderer;
   /** Saving: `expo-media-library`'s functions. Without it, {@link RNPlatform.saveToPhotoLibrary} refuses. */
   readonly mediaLibrary?: MediaLibraryModule;
   /** Folders of the app's cache where pickers leave copies; swept at start. Default `['ImagePicker']`. */
   readonly pickerCacheFolders?: readonly string[];
-  /** SHA-256 for the model check. Default: core's pure-JS SHA-256 (Hermes has no WebCrypto digest). */
+  /** SHA-256 for the model check. Default: `@noble/hashes`' pure-JS SHA-256 (Hermes has no WebCrypto digest). */
   readonly sha256?: Sha256Function;
 }
 
@@ -70,20 +76,17 @@ export interface RNPlatform extends VopopPlatform, AsyncDisposable {
   saveToPhotoLibrary(video: VideoToSave): Promise<void>;
 }
 
-function hexToBytes(hex: string): Uint8Array {
-  const bytes = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return bytes;
-}
-
-const pureSha256: Sha256Function = async (bytes) => hexToBytes(sha256Hex(bytes));
-
 function isFaceDetector(value: RNPlatformOptions['detector']): value is FaceDetector {
   return typeof (value as FaceDetector).detect === 'function';
 }
 
 function isRenderer(value: RNPlatformOptions['renderer']): value is Renderer {
   return typeof (value as Renderer).render === 'function';
+}
+
+/** The service's options, with the pure-JS receipt cryptography unless the app chose its own. */
+function withReceiptCrypto(options: RemoteRendererOptions, crypto: ReceiptCrypto): RemoteRendererOptions {
+  return options.crypto !== undefined || options.subtle !== undefined ? options : { ...options, crypto };
 }
 
 /**
@@ -101,16 +104,18 @@ function isRenderer(value: RNPlatformOptions['renderer']): value is Renderer {
  */
 export async function createRNPlatform(options: RNPlatformOptions): Promise<RNPlatform> {
   const { files } = options;
+  const crypto = nobleReceiptCrypto();
   const swept = sweepCache(files, options.pickerCacheFolders ?? defaultPickerCacheFolders);
+  // Before the detector, so that a bad renderer option leaves no loaded model behind.
+  const renderer = isRenderer(options.renderer) ? options.renderer : new RemoteRenderer(withReceiptCrypto(options.renderer, crypto));
   const detector = isFaceDetector(options.detector)
     ? options.detector
     : await createTfliteFaceDetector({
         loadModel: options.detector.loadModel,
         models: options.detector.models,
-        sha256: options.sha256 ?? pureSha256,
+        sha256: options.sha256 ?? crypto.sha256,
         ...(options.detector.maxFaces !== undefined ? { maxFaces: options.detector.maxFaces } : {}),
       });
-  const renderer = isRenderer(options.renderer) ? options.renderer : new RemoteRenderer(options.renderer);
   const { mediaLibrary } = options;
   return {
     decoder: new SkiaImageDecoder(options.skia, options.decodeLimits ? { limits: options.decodeLimits } : {}),

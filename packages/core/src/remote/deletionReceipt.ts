@@ -1,4 +1,6 @@
 import { base64UrlDecode, base64UrlEncode } from './base64url';
+import type { ReceiptCrypto } from './receiptCrypto';
+import { resolveReceiptCrypto } from './receiptCrypto';
 import type { DeletionReceiptPayload, ReceiptPublicKey } from './remoteContract';
 import { deletionReceiptPayloadSchema, receiptPublicKeySchema } from './remoteContract';
 
@@ -80,13 +82,21 @@ export async function signDeletionReceipt(
  * must verify under that key, and the claims must match the contract. Keys are never taken from
  * the receipt or fetched: only `pinnedKeys` count.
  *
+ * `crypto` verifies the signature: WebCrypto's `SubtleCrypto` (default: the runtime's
+ * `crypto.subtle`) or a {@link ReceiptCrypto} where the runtime has no WebCrypto (React Native).
+ * Without either, `InvalidArgumentError` says what to pass.
+ *
  * @public
  */
 export async function verifyDeletionReceipt(
   jws: string,
   pinnedKeys: readonly ReceiptPublicKey[],
-  subtle: SubtleCrypto = globalThis.crypto.subtle,
+  crypto?: SubtleCrypto | Pick<ReceiptCrypto, 'verifyEd25519'>,
 ): Promise<ReceiptVerification> {
+  const verifier =
+    crypto !== undefined && typeof (crypto as Partial<ReceiptCrypto>).verifyEd25519 === 'function'
+      ? (crypto as Pick<ReceiptCrypto, 'verifyEd25519'>)
+      : resolveReceiptCrypto({ subtle: crypto as SubtleCrypto | undefined }, 'verifyDeletionReceipt');
   if (typeof jws !== 'string' || jws.length > maxReceiptLength) return { ok: false, problem: 'malformed' };
   const parts = jws.split('.');
   if (parts.length !== 3) return { ok: false, problem: 'malformed' };
@@ -101,13 +111,9 @@ export async function verifyDeletionReceipt(
   const signature = base64UrlDecode(signaturePart);
   if (!signature || signature.length !== 64) return { ok: false, problem: 'signature' };
   const jwk = receiptPublicKeySchema.parse(pinned);
-  const publicKey = await subtle.importKey('jwk', { kty: jwk.kty, crv: jwk.crv, x: jwk.x }, ed25519, false, ['verify']);
-  const valid = await subtle.verify(
-    ed25519,
-    publicKey,
-    signature as Uint8Array<ArrayBuffer>,
-    utf8(`${headerPart}.${payloadPart}`),
-  );
+  const publicKey = base64UrlDecode(jwk.x);
+  if (!publicKey || publicKey.length !== 32) return { ok: false, problem: 'unknown-key' };
+  const valid = await verifier.verifyEd25519(publicKey, signature, utf8(`${headerPart}.${payloadPart}`));
   if (!valid) return { ok: false, problem: 'signature' };
   const claims = deletionReceiptPayloadSchema.safeParse(decodeJson(payloadPart));
   if (!claims.success) return { ok: false, problem: 'claims' };

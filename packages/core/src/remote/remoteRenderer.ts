@@ -11,9 +11,10 @@ import { base64UrlEncode } from './base64url';
 import type { VerifiedDeletionReceipt } from './deletionReceipt';
 import { verifyDeletionReceipt } from './deletionReceipt';
 import { encodeCropPng } from './encodeCropPng';
+import type { ReceiptCrypto } from './receiptCrypto';
+import { resolveReceiptCrypto } from './receiptCrypto';
 import type { ReceiptPublicKey } from './remoteContract';
 import { cropMediaType, cropSize, problemSchema, receiptHeader, receiptPublicKeySchema, renderPath } from './remoteContract';
-import { sha256Hex } from './sha256Hex';
 
 /**
  * Retry policy of {@link RemoteRenderer}: only answers the contract marks retryable (429, 500,
@@ -51,8 +52,15 @@ export interface RemoteRendererOptions {
   /**
    * WebCrypto for checking receipt signatures. Default: `globalThis.crypto.subtle`. (Hashes of
    * the crop and the video are computed in place, never through WebCrypto's copying `digest`.)
+   * Give this or `crypto`, not both.
    */
   readonly subtle?: SubtleCrypto;
+  /**
+   * Receipt verification and hashing where the runtime has no WebCrypto (Hermes): on React
+   * Native, `nobleReceiptCrypto()` from `@vopop/rn-adapter`. Default: WebCrypto, from `subtle`
+   * or the runtime. Without either, the constructor throws `InvalidArgumentError`.
+   */
+  readonly crypto?: ReceiptCrypto;
   /** Codec asked of the service. Default `'auto'`. */
   readonly codec?: VideoCodecChoice;
   /** Total deadline for the render, retries and waits included. Default 120 s. */
@@ -66,6 +74,13 @@ export interface RemoteRendererOptions {
 }
 
 const maxProblemBytes = 16_384;
+
+/** Lowercase hex of a digest, as the receipt's claims spell hashes. */
+function hex(digest: Uint8Array): string {
+  let out = '';
+  for (const byte of digest) out += byte.toString(16).padStart(2, '0');
+  return out;
+}
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** A failure of one attempt, before deciding whether to retry. */
@@ -184,6 +199,7 @@ export class RemoteRenderer implements Renderer {
   readonly #url: URL;
   readonly #options: RemoteRendererOptions;
   readonly #keys: readonly ReceiptPublicKey[];
+  readonly #crypto: ReceiptCrypto;
 
   constructor(options: RemoteRendererOptions) {
     let url: URL;
@@ -205,6 +221,13 @@ export class RemoteRenderer implements Renderer {
     if (keys.length === 0 || !keys.every((k) => receiptPublicKeySchema.safeParse(k).success)) {
       throw new InvalidArgumentError('RemoteRenderer: receiptKeys must hold at least one Ed25519 public JWK with a kid.');
     }
+    this.#crypto = resolveReceiptCrypto(options, 'RemoteRenderer');
+    if (typeof (globalThis as { crypto?: Crypto }).crypto?.getRandomValues !== 'function') {
+      // The Idempotency-Key is random; without a source the first render would fail untyped.
+      throw new InvalidArgumentError(
+        'RemoteRenderer: this runtime has no `crypto.getRandomValues` (on React Native, install react-native-get-random-values and import it first).',
+      );
+    }
     this.#url = new URL(`${url.href.replace(/\/$/, '')}${renderPath}`);
     this.remoteOrigin = url.origin;
     this.#options = options;
@@ -213,7 +236,6 @@ export class RemoteRenderer implements Renderer {
 
   async render(job: RenderJob, scope: EphemeralScope): Promise<RenderedVideo> {
     const options = this.#options;
-    const subtle = options.subtle ?? globalThis.crypto.subtle;
     const remote = scope.child('remote');
     const crop = remote.hold(alignedFaceCrop(job.photo, job.landmarks, cropSize), {
       kind: 'aligned-face',
@@ -221,7 +243,7 @@ export class RemoteRenderer implements Renderer {
     });
     const png = remote.hold(encodeCropPng(crop.value, cropSize, cropSize), { kind: 'aligned-face', label: 'remote.crop.png' });
     crop.purge();
-    const inputSha256 = sha256Hex(png.value);
+    const inputSha256 = hex(await this.#crypto.sha256(png.value));
     const idempotencyKey = base64UrlEncode(globalThis.crypto.getRandomValues(new Uint8Array(18)));
     const url = new URL(this.#url);
     url.searchParams.set('template', job.template.id);
@@ -241,7 +263,7 @@ export class RemoteRenderer implements Renderer {
         attempts++;
         try {
           job.onProgress?.(0);
-          const video = await this.#attempt(job, url, png.value, { inputSha256, idempotencyKey }, deadline.signal, remote, subtle);
+          const video = await this.#attempt(job, url, png.value, { inputSha256, idempotencyKey }, deadline.signal, remote);
           png.purge();
           job.onProgress?.(1);
           return video;
@@ -299,7 +321,6 @@ export class RemoteRenderer implements Renderer {
     expected: { inputSha256: string; idempotencyKey: string },
     signal: AbortSignal,
     remote: EphemeralScope,
-    subtle: SubtleCrypto,
   ): Promise<RenderedVideo> {
     const fetchImpl = this.#options.fetch ?? globalThis.fetch;
     let response: Response;
@@ -344,7 +365,7 @@ export class RemoteRenderer implements Renderer {
     // Held before any check, so that a refused video is wiped by its handle like everything else.
     const video = remote.hold(bytes, { kind: 'video', label: 'remote.video' });
     try {
-      const receipt = await this.#verifyReceipt(jws, expected, job.template.id, video, subtle);
+      const receipt = await this.#verifyReceipt(jws, expected, job.template.id, video);
       const { template } = job;
       return {
         bytes: video,
@@ -369,10 +390,9 @@ export class RemoteRenderer implements Renderer {
     expected: { inputSha256: string; idempotencyKey: string },
     templateId: string,
     video: EphemeralHandle<Uint8Array>,
-    subtle: SubtleCrypto,
   ): Promise<VerifiedDeletionReceipt> {
     const refuse = (reason: string) => new AttemptFailure('receipt-invalid', false, { status: 200, reason });
-    const checked = await verifyDeletionReceipt(jws, this.#keys, subtle);
+    const checked = await verifyDeletionReceipt(jws, this.#keys, this.#crypto);
     if (!checked.ok) throw refuse(`receipt ${checked.problem}`);
     const claims = checked.receipt.payload;
     if (claims.input.sha256 !== expected.inputSha256) throw refuse('receipt is for another input');
@@ -380,7 +400,7 @@ export class RemoteRenderer implements Renderer {
     if (claims.templateId !== templateId || claims.outcome !== 'rendered' || claims.output === null) {
       throw refuse('receipt does not describe this render');
     }
-    if (claims.output.bytes !== video.value.length || claims.output.sha256 !== sha256Hex(video.value)) {
+    if (claims.output.bytes !== video.value.length || claims.output.sha256 !== hex(await this.#crypto.sha256(video.value))) {
       throw refuse('receipt is for another output');
     }
     const input = claims.held.find((h) => h.kind === 'input');

@@ -47,16 +47,8 @@ function compress(state: Uint32Array, w: Uint32Array, bytes: Uint8Array, at: num
   state[7] = (state[7]! + h) | 0;
 }
 
-/**
- * SHA-256 (FIPS 180-4) of `bytes`, read where they lie, as lowercase hex. Written here because
- * WebCrypto's `digest` copies its input (in Node, into a buffer for the thread pool, freed
- * unwiped), and the client hashes the face crop and the video. The only other places message
- * bytes reach — the last, padded block and the message schedule — are zero-filled before return.
- * Platform-free: no WebCrypto, no `Buffer`.
- *
- * @public
- */
-export function sha256Hex(bytes: Uint8Array): string {
+/** The eight state words of SHA-256 (FIPS 180-4) over `bytes`, read where they lie. */
+function sha256State(bytes: Uint8Array): Uint32Array {
   const state = new Uint32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
   const w = new Uint32Array(64);
   const whole = bytes.length - (bytes.length % 64);
@@ -70,7 +62,33 @@ export function sha256Hex(bytes: Uint8Array): string {
   for (let at = 0; at < tail.length; at += 64) compress(state, w, tail, at);
   tail.fill(0);
   w.fill(0);
+  return state;
+}
+
+/**
+ * SHA-256 (FIPS 180-4) of `bytes`, read where they lie, as lowercase hex. Written here because
+ * WebCrypto's `digest` copies its input (in Node, into a buffer for the thread pool, freed
+ * unwiped), and the client hashes the face crop and the video. The only other places message
+ * bytes reach — the last, padded block and the message schedule — are zero-filled before return.
+ * Platform-free: no WebCrypto, no `Buffer`.
+ *
+ * @public
+ */
+export function sha256Hex(bytes: Uint8Array): string {
   let hex = '';
-  for (const word of state) hex += word.toString(16).padStart(8, '0');
+  for (const word of sha256State(bytes)) hex += word.toString(16).padStart(8, '0');
   return hex;
+}
+
+/**
+ * The same SHA-256 as {@link sha256Hex}, as 32 bytes.
+ *
+ * @internal
+ */
+export function sha256Bytes(bytes: Uint8Array): Uint8Array {
+  const state = sha256State(bytes);
+  const digest = new Uint8Array(32);
+  const view = new DataView(digest.buffer);
+  for (let i = 0; i < 8; i++) view.setUint32(i * 4, state[i]!);
+  return digest;
 }

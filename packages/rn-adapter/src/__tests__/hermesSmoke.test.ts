@@ -4,7 +4,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createReceiptSigner } from '@vopop/render-server';
 import { bundleForHermes } from './hermes/bundleForHermes';
+import { fixedReceiptClaims, fixedReceiptJws, fixedReceiptPublicKey, fixedReceiptTestKey } from './hermes/fixedReceipt';
 
 const require = createRequire(import.meta.url);
 const hermes = join(dirname(require.resolve('hermes-engine-cli/package.json')), 'linux64-bin/hermes');
@@ -35,6 +37,20 @@ describe.runIf(supported)('core on Hermes', () => {
     expect(results.symbolDisposeAfterCore).toBe('symbol');
     expect(results.leakDetectorSupported).toBe(false);
     expect(results.remote).toMatchObject({ code: 'RENDER_SERVICE' });
+    // Receipts on a VM without WebCrypto: the pure-JS port verifies, and refuses edits.
+    expect(results.receipt).toEqual({
+      genuine: 'hermes-smoke-0001',
+      editedClaims: 'signature',
+      editedSignature: 'signature',
+      sha256abc: 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+      withoutPort: 'INVALID_ARGUMENT',
+    });
+  });
+
+  it('the fixed receipt is what the reference render server signs (Ed25519 is deterministic)', async () => {
+    const signer = await createReceiptSigner({ ...fixedReceiptTestKey });
+    expect(signer.publicKey).toEqual(fixedReceiptPublicKey);
+    expect(await signer.sign(structuredClone(fixedReceiptClaims) as never)).toBe(fixedReceiptJws);
   });
 
   it('the same bundle compiles to Hermes bytecode with hermesc from hermes-compiler', () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FaceDetector } from '@vopop/core';
 import { decodePng, EphemeralScope, generateVideo, verifyDeletionReceipt } from '@vopop/core';
 import { createNodeFaceDetector } from '@vopop/node-adapter';
@@ -13,6 +13,7 @@ import {
   startRecordingProxy,
   tinyTemplate,
 } from '../../../render-server/src/__tests__/support/remoteTestKit';
+import { nobleReceiptCrypto } from '../crypto/nobleReceiptCrypto';
 import { createFakeSkia } from '../decode/fakeSkia';
 import { createFakeFileSystem } from '../files/fakeFileSystem';
 import { createRNPlatform } from '../rnPlatform';
@@ -44,6 +45,10 @@ afterAll(async () => {
 describe('React Native flow against the reference render server on loopback', () => {
   it('picks, generates remotely (only the crop leaves), verifies the receipt, saves on request, and leaves no file', async () => {
     const proxy = await startRecordingProxy(new URL(listening.url));
+    // On Hermes there is no WebCrypto: the phone must verify the receipt with the pure-JS port
+    // (createRNPlatform's default), so Node's WebCrypto must never be asked to verify here.
+    const webVerify = vi.spyOn(crypto.subtle, 'verify');
+    const webImportKey = vi.spyOn(crypto.subtle, 'importKey');
     try {
       const files = createFakeFileSystem();
       const skia = createFakeSkia();
@@ -87,9 +92,11 @@ describe('React Native flow against the reference render server on loopback', ()
       scope.purge();
       expect(requests[0]!.headers.has('cookie')).toBe(false);
 
-      // The service's receipt was verified against the pinned key and names what was sent.
+      // The service's receipt was verified against the pinned key, without WebCrypto, and names what was sent.
       expect(result.deletionReceipt).toBeDefined();
-      const check = await verifyDeletionReceipt(result.deletionReceipt!.jws, [signer.publicKey]);
+      expect(webVerify).not.toHaveBeenCalled();
+      expect(webImportKey).not.toHaveBeenCalled();
+      const check = await verifyDeletionReceipt(result.deletionReceipt!.jws, [signer.publicKey], nobleReceiptCrypto());
       expect(check.ok).toBe(true);
       expect(result.deletionReceipt!.payload.input.bytes).toBe(body.byteLength);
 
@@ -109,6 +116,8 @@ describe('React Native flow against the reference render server on loopback', ()
       result.video.purge();
       await platform[Symbol.asyncDispose]();
     } finally {
+      webVerify.mockRestore();
+      webImportKey.mockRestore();
       await proxy.close();
     }
   });

@@ -15,15 +15,19 @@ import {
   EphemeralScope,
   faceLandmarksWiper,
   generateVideo,
+  InvalidArgumentError,
   leakDetector,
   PurgedError,
   RemoteRenderer,
   RenderServiceError,
   sha256Hex,
   tfliteFaceModelPins,
+  verifyDeletionReceipt,
 } from '@vopop/core';
 import { encodeCropPng } from '../../../../core/src/remote/encodeCropPng';
 import { blazeFaceShortRangeAnchors } from '../../../../core/src/tflite/blazeFaceAnchors';
+import { nobleReceiptCrypto } from '../../crypto/nobleReceiptCrypto';
+import { fixedReceiptJws, fixedReceiptPublicKey } from './fixedReceipt';
 
 declare const print: (line: string) => void;
 
@@ -89,6 +93,32 @@ async function main(): Promise<Record<string, unknown>> {
   check(blazeFaceShortRangeAnchors().length === 896 * 2, 'anchors');
   check(tfliteFaceModelPins.detector.bytes === 229032, 'pins');
 
+  // Receipts without WebCrypto: the pure-JS port verifies a receipt the render server signed, and
+  // refuses it with one claim character or one signature bit changed.
+  check(typeof (globalThis as { crypto?: { subtle?: unknown } }).crypto?.subtle === 'undefined', 'this VM has no WebCrypto');
+  const noble = nobleReceiptCrypto();
+  const genuine = await verifyDeletionReceipt(fixedReceiptJws, [fixedReceiptPublicKey], noble);
+  const [headerPart, payloadPart, signaturePart] = fixedReceiptJws.split('.') as [string, string, string];
+  const i = payloadPart.length >> 1;
+  const editedClaims = `${headerPart}.${payloadPart.slice(0, i)}${payloadPart[i] === 'A' ? 'B' : 'A'}${payloadPart.slice(i + 1)}.${signaturePart}`;
+  const editedSignature = `${headerPart}.${payloadPart}.${signaturePart[0] === 'A' ? 'B' : 'A'}${signaturePart.slice(1)}`;
+  const claimsCheck = await verifyDeletionReceipt(editedClaims, [fixedReceiptPublicKey], noble);
+  const signatureCheck = await verifyDeletionReceipt(editedSignature, [fixedReceiptPublicKey], noble);
+  const digest = await noble.sha256(new TextEncoder().encode('abc'));
+  let withoutPort = 'constructed';
+  try {
+    new RemoteRenderer({ endpoint: 'http://127.0.0.1:8787', apiKey: 'hermes-smoke-key', receiptKeys: [fixedReceiptPublicKey] });
+  } catch (caught) {
+    withoutPort = caught instanceof InvalidArgumentError ? caught.code : String(caught);
+  }
+  results.receipt = {
+    genuine: genuine.ok ? genuine.receipt.payload.idempotencyKey : genuine.problem,
+    editedClaims: claimsCheck.ok ? 'accepted' : claimsCheck.problem,
+    editedSignature: signatureCheck.ok ? 'accepted' : signatureCheck.problem,
+    sha256abc: Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join(''),
+    withoutPort,
+  };
+
   // A whole generation with the remote client and an injected fetch: the service answers 422.
   const width = 256;
   const height = 256;
@@ -136,7 +166,7 @@ async function main(): Promise<Record<string, unknown>> {
     apiKey: 'hermes-smoke-key',
     receiptKeys: [{ kty: 'OKP', crv: 'Ed25519', x: 'A'.repeat(43), kid: 'smoke' }],
     fetch: fetchStub,
-    subtle: {} as SubtleCrypto,
+    crypto: noble,
     retry: { maxAttempts: 1 },
   });
   // An object, not a captured `let`: the 0.12 VM loses a write to a variable captured by an arrow
