@@ -19,7 +19,7 @@ import { facesDir } from '../fixtures/faces/facesDir';
 import { type BenchSuite, table } from './harness';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const cli = resolve(here, '..', 'packages', 'node-adapter', 'dist', 'cli.js');
+const cli = resolve(here, '..', 'packages', 'cli', 'dist', 'cli.js');
 const peakMarker = 'vopop-bench-peak-rss-kib';
 /** Printed by the child as it exits: its own peak resident set size. */
 const peakHook = `data:text/javascript,${encodeURIComponent(

@@ -16,9 +16,9 @@ import { EphemeralScope, GenerationFailedError, builtInTemplates, generateVideo,
 import { createNodePlatform } from '../packages/node-adapter/src/nodePlatform';
 import { NodeImageDecoder } from '../packages/node-adapter/src/decode/nodeImageDecoder';
 import { WasmImageDecoder } from '../packages/node-adapter/src/decode/wasmImageDecoder';
-import { detectCommand } from '../packages/node-adapter/src/cli/detectCommand';
-import { generateCommand } from '../packages/node-adapter/src/cli/generateCommand';
-import type { CliIo } from '../packages/node-adapter/src/cli/cliIo';
+import { detectCommand } from '../packages/cli/src/detectCommand';
+import { generateCommand } from '../packages/cli/src/generateCommand';
+import type { CliIo } from '../packages/cli/src/cliIo';
 import { fuzzRandom, inputSeed } from './fuzzRandom';
 import { fuzzInput } from './imageMutations';
 import { seedImages } from './seedImages';

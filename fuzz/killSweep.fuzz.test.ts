@@ -21,19 +21,19 @@ import { fuzzRandom } from './fuzzRandom';
 import { fuzzSeed, killRuns } from './fuzzSettings';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const builtCli = join(repoRoot, 'packages/node-adapter/dist/cli.js');
+const builtCli = join(repoRoot, 'packages/cli/dist/cli.js');
 const photo = join(facesDir, 'portrait_small.jpg');
 const base = mkdtempSync(join(tmpdir(), 'vopop-kill-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
 /**
- * A copy of the three built packages the CLI runs from (dist, manifest, model files, and their
+ * A copy of the built packages the CLI runs from (dist, manifest, model files, and their
  * node_modules links, kept relative), beside a link to the workspace's node_modules: the sweep
  * runs the CLI as built when it started, even if `pnpm build` rewrites dist/ meanwhile.
  */
 function snapshotBuiltCli(): string {
   const root = join(base, 'built');
-  for (const name of ['core', 'models', 'node-adapter']) {
+  for (const name of ['core', 'models', 'node-adapter', 'render-server', 'cli']) {
     const from = join(repoRoot, 'packages', name);
     for (const entry of ['dist', 'files', 'package.json', 'node_modules']) {
       if (!existsSync(join(from, entry))) continue;
@@ -41,7 +41,7 @@ function snapshotBuiltCli(): string {
     }
   }
   symlinkSync(join(repoRoot, 'node_modules'), join(root, 'node_modules'));
-  return join(root, 'packages/node-adapter/dist/cli.js');
+  return join(root, 'packages/cli/dist/cli.js');
 }
 
 /**

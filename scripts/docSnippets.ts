@@ -191,7 +191,7 @@ function workspaceScripts(): Map<string, Set<string>> {
 
 /** The `vopop` subcommands, read from the CLI's dispatch table. */
 function cliCommands(): Set<string> {
-  const main = readFileSync(join(repoRoot, 'packages/node-adapter/src/cli/main.ts'), 'utf8');
+  const main = readFileSync(join(repoRoot, 'packages/cli/src/main.ts'), 'utf8');
   const table = /const commands[^=]*=\s*\{([\s\S]*?)\};/.exec(main)?.[1] ?? '';
   return new Set([...table.matchAll(/^\s*'?([\w-]+)'?\s*:/gm)].map((match) => match[1]!));
 }

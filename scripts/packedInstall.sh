@@ -5,7 +5,8 @@
 # beside it (their own dependencies come from the registry), then checks:
 #   - ESM import and CJS require of every entry in the exports maps, and the model files that
 #     @vopop/models ships inside its tarball (no install script is needed);
-#   - the `vopop` bin: `templates`, `detect` on a photo, `web-assets` with its SHA-256 list;
+#   - the `vopop` bin (from @vopop/cli): `templates`, `detect` on a photo, `web-assets` with its
+#     SHA-256 list;
 #   - the README's plain-JavaScript example (the block marked `snippet: packed-install`), run as
 #     gen.mjs on this Node (20 in CI): it must write an H.264 720×1280 3 s video (ffprobe);
 #   - a minimal Vite app that imports @vopop/web-adapter and uses @vopop/web-adapter/vite: its
@@ -14,7 +15,8 @@
 # failure the folder is kept and named, for a look.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
-packages=(core models node-adapter web-adapter)
+# @vopop/cli carries the `vopop` bin and needs @vopop/render-server (for `vopop serve`).
+packages=(core models node-adapter render-server cli web-adapter)
 
 for p in "${packages[@]}"; do
   if [ ! -f "$repo/packages/$p/dist/index.js" ]; then
@@ -61,6 +63,7 @@ import * as core from '@vopop/core';
 import * as models from '@vopop/models';
 import { modelFilePaths } from '@vopop/models/node';
 import * as node from '@vopop/node-adapter';
+import { exitCodes } from '@vopop/cli';
 import { vopopAssetFiles, vopopAssets, vopopCsp } from '@vopop/web-adapter/vite';
 
 assert.equal(typeof core.generateVideo, 'function');
@@ -71,7 +74,8 @@ for (const file of Object.values(modelFilePaths())) assert.ok(existsSync(file), 
 for (const asset of vopopAssetFiles()) assert.ok(existsSync(asset.file), asset.file);
 assert.equal(vopopAssets().name, 'vopop-assets');
 assert.match(vopopCsp, /default-src 'none'/);
-console.log('ESM: @vopop/core, @vopop/models(/node), @vopop/node-adapter, @vopop/web-adapter/vite');
+assert.equal(exitCodes.consent, 8);
+console.log('ESM: @vopop/core, @vopop/models(/node), @vopop/node-adapter, @vopop/cli, @vopop/web-adapter/vite');
 EOF
 node esm.mjs
 
@@ -82,6 +86,7 @@ const core = require('@vopop/core');
 const models = require('@vopop/models');
 const { modelFilePaths } = require('@vopop/models/node');
 const node = require('@vopop/node-adapter');
+const { exitCodes } = require('@vopop/cli');
 const { vopopAssetFiles } = require('@vopop/web-adapter/vite');
 
 assert.equal(typeof core.generateVideo, 'function');
@@ -89,7 +94,8 @@ assert.equal(typeof node.createNodePlatform, 'function');
 assert.equal(models.modelManifest.length, 6);
 for (const file of Object.values(modelFilePaths())) assert.ok(existsSync(file), file);
 for (const asset of vopopAssetFiles()) assert.ok(existsSync(asset.file), asset.file);
-console.log('CJS: @vopop/core, @vopop/models(/node), @vopop/node-adapter, @vopop/web-adapter/vite');
+assert.equal(exitCodes.consent, 8);
+console.log('CJS: @vopop/core, @vopop/models(/node), @vopop/node-adapter, @vopop/cli, @vopop/web-adapter/vite');
 EOF
 node cjs.cjs
 

@@ -1,6 +1,6 @@
 /**
  * `@vopop/node-adapter`: the Node.js ports of the Vopop SDK (tfjs backends and model files,
- * decoding, encoding, temp files) and the `vopop` CLI.
+ * decoding, encoding, temp files). The `vopop` command line is `@vopop/cli`.
  *
  * @packageDocumentation
  */
@@ -15,6 +15,8 @@ export { NodeTempStore } from './tempStore/nodeTempStore';
 export type { NodeTempStoreOptions } from './tempStore/nodeTempStore';
 export { readPhotoFile } from './files/readPhotoFile';
 export type { ReadPhotoFileOptions } from './files/readPhotoFile';
+export { readBoundedFile } from './files/readBoundedFile';
+export type { BoundedFileOptions } from './files/readBoundedFile';
 export { checkOutputTarget, writeOutputFile } from './files/writeOutputFile';
 export type { OutputChunkWriter, OutputTarget, OutputTargetOptions } from './files/writeOutputFile';
 

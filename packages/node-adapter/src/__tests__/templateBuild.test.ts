@@ -21,8 +21,8 @@ import {
 } from '@vopop/core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../cli/cliIo';
-import { templateBuildCommand, templateCommand } from '../cli/templateBuildCommand';
+import type { CliIo } from '../../../cli/src/cliIo';
+import { templateBuildCommand, templateCommand } from '../../../cli/src/templateBuildCommand';
 import { loadTemplateFile } from '../templates/loadTemplateFile';
 import { buildTemplateFromVideo } from '../templateBuild/buildTemplateFromVideo';
 import { createNodeFaceDetector } from '../detect/createNodeFaceDetector';

@@ -4,9 +4,9 @@ import { open } from 'node:fs/promises';
 import { AbortedError, InputFileError } from '@vopop/core';
 
 /**
- * How {@link openRegularFile} and {@link readBoundedFile} treat a file.
+ * How `openRegularFile` and {@link readBoundedFile} treat a file.
  *
- * @internal
+ * @public
  */
 export interface BoundedFileOptions {
   /** What the file is for, in words written by code (`'photo'`): the messages say it, never the path. */
@@ -91,13 +91,13 @@ async function readChunk(handle: FileHandle, into: Uint8Array, offset: number, l
 /**
  * The whole of a regular file of at most `maxBytes`, read in chunks that honour `signal`.
  * Type and size are checked on the open descriptor before anything is read
- * ({@link openRegularFile}); a file that grows past the cap while it is read is given up as
+ * (`openRegularFile`); a file that grows past the cap while it is read is given up as
  * soon as it does. The result is one buffer of exactly the file's length, the only copy: any
  * buffer outgrown on the way, and the partial bytes of a read that fails or is aborted, are
  * zero-filled, since the file may be a photo. The file is closed on every path.
  *
  * @throws `InputFileError`, the `tooLarge` error, or `AbortedError`.
- * @internal
+ * @public
  */
 export async function readBoundedFile(file: string, options: BoundedFileOptions): Promise<Uint8Array> {
   const { subject, maxBytes, signal } = options;

@@ -3,6 +3,8 @@ import { isVopopError } from '@vopop/core';
 /**
  * Exit codes by error family, so that scripts can tell "bad photo" from "bad template" without
  * parsing messages. Documented in the CLI's `--help`.
+ *
+ * @public
  */
 export const exitCodes = {
   ok: 0,

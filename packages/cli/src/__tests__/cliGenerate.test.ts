@@ -10,9 +10,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../cli/cliIo';
-import { generateCommand } from '../cli/generateCommand';
-import { exitCodes } from '../cli/exitCodes';
+import type { CliIo } from '../cliIo';
+import { generateCommand } from '../generateCommand';
+import { exitCodes } from '../exitCodes';
 import { facesDir as faces } from '../../../../fixtures/faces/facesDir';
 
 const run = promisify(execFile);
@@ -40,10 +40,10 @@ describe('vopop generate', () => {
       [
         '--conditions=@vopop/source',
         '--import',
-        join(here, 'detectOffline', 'blockNetwork.mjs'),
+        join(here, '..', '..', '..', 'node-adapter', 'src', '__tests__', 'detectOffline', 'blockNetwork.mjs'),
         '--import',
         'tsx',
-        join(here, '..', 'cli', 'main.ts'),
+        join(here, '..', 'main.ts'),
         'generate',
         join(faces, 'astronaut.png'),
         '--consent',

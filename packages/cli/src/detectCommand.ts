@@ -1,7 +1,5 @@
 import { AbortedError, EphemeralScope, estimateHeadPose, fivePointsFromMesh, selectFace } from '@vopop/core';
-import { readPhotoFile } from '../files/readPhotoFile';
-import { createNodeFaceDetector } from '../detect/createNodeFaceDetector';
-import { WasmImageDecoder } from '../decode/wasmImageDecoder';
+import { readPhotoFile, createNodeFaceDetector, WasmImageDecoder } from '@vopop/node-adapter';
 import type { CliCommand } from './cliIo';
 import { backendOption, parseCommandLine } from './parseCommandLine';
 import { exitCodeHelp, exitCodes } from './exitCodes';

@@ -1,6 +1,6 @@
 /**
  * The built `vopop` runs its work in a process started with glibc's `malloc.perturb`, so native
- * libraries' freed blocks (the encoder's video packets) are overwritten (see `cli/bin.ts`). These
+ * libraries' freed blocks (the encoder's video packets) are overwritten (see `packages/cli/src/bin.ts`). These
  * tests look at the real process tree: the worker's environment, and exit statuses passed through.
  */
 import { spawn } from 'node:child_process';
@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exitCodes } from '../cli/exitCodes';
+import { exitCodes } from '../exitCodes';
 import { facesDir } from '../../../../fixtures/faces/facesDir';
 
 const cli = resolve(import.meta.dirname, '..', '..', 'dist', 'cli.js');

@@ -2,8 +2,7 @@ import { join } from 'node:path';
 import { InvalidArgumentError, disclosureFileNames, generateDisclosures, parseSdkPrivacyConfig } from '@vopop/core';
 import type { CliCommand } from './cliIo';
 import { exitCodes } from './exitCodes';
-import { readBoundedFile } from '../files/readBoundedFile';
-import { checkOutputTarget, writeOutputFile } from '../files/writeOutputFile';
+import { readBoundedFile, checkOutputTarget, writeOutputFile } from '@vopop/node-adapter';
 import { parseCommandLine } from './parseCommandLine';
 
 const usage = `Usage: vopop privacy --config <file> --out <dir> [--force] [--json]

@@ -27,12 +27,12 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OutputWriteError } from '@vopop/core';
-import type { CliIo } from '../cli/cliIo';
-import { exitCodes } from '../cli/exitCodes';
-import { generateCommand } from '../cli/generateCommand';
-import { templateCommand } from '../cli/templateBuildCommand';
-import { checkOutputTarget, writeOutputFile } from '../files/writeOutputFile';
-import { commitTemplateOutput, planTemplateOutput } from '../templateBuild/templateOutput';
+import type { CliIo } from '../cliIo';
+import { exitCodes } from '../exitCodes';
+import { generateCommand } from '../generateCommand';
+import { templateCommand } from '../templateBuildCommand';
+import { checkOutputTarget, writeOutputFile } from '@vopop/node-adapter';
+import { commitTemplateOutput, planTemplateOutput } from '../../../node-adapter/src/templateBuild/templateOutput';
 import { facesDir as faces } from '../../../../fixtures/faces/facesDir';
 
 const run = promisify(execFile);
@@ -203,7 +203,7 @@ describe('vopop generate -o: the write', () => {
     const target = join(at, 'out.mp4');
     const command =
       `ulimit -f 40; exec "${process.execPath}" --conditions=@vopop/source --import tsx ` +
-      `"${join(here, '..', 'cli', 'main.ts')}" generate "${photo}" --consent --json -o "${target}"`;
+      `"${join(here, '..', 'main.ts')}" generate "${photo}" --consent --json -o "${target}"`;
     const result = await run('bash', ['-c', command], { cwd: repoRoot, timeout: 300_000 }).then(
       () => ({ code: 0, stdout: '' }),
       (error: { code: number; stdout: string }) => error,

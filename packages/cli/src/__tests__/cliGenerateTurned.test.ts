@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { EphemeralScope, estimateHeadPose } from '@vopop/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../cli/cliIo';
-import { generateCommand } from '../cli/generateCommand';
-import { createNodeFaceDetector } from '../detect/createNodeFaceDetector';
-import { facesDir } from './detectTestKit';
-import { ffmpegFrame } from './encodingTestKit';
+import type { CliIo } from '../cliIo';
+import { generateCommand } from '../generateCommand';
+import { createNodeFaceDetector } from '@vopop/node-adapter';
+import { facesDir } from '../../../../fixtures/faces/facesDir';
+import { ffmpegFrame } from '../../../node-adapter/src/__tests__/encodingTestKit';
 
 const work = mkdtempSync(join(tmpdir(), 'vopop-cli-turned-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { buildTemplateFromVideo } from '../templateBuild/buildTemplateFromVideo';
+import { buildTemplateFromVideo } from '@vopop/node-adapter';
 import type { CliCommand } from './cliIo';
 import { backendOption, parseCommandLine } from './parseCommandLine';
 import { exitCodeHelp, exitCodes } from './exitCodes';

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { modelManifest } from '@vopop/models';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { CliIo } from '../cli/cliIo';
-import { webAssetsCommand } from '../cli/webAssetsCommand';
+import type { CliIo } from '../cliIo';
+import { webAssetsCommand } from '../webAssetsCommand';
 
 const models = vi.hoisted(() => ({ replaced: new Map<string, string>() }));
 

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateDisclosures, noCollectionStatement, parseSdkPrivacyConfig } from '@vopop/core';
-import type { CliIo } from '../cli/cliIo';
-import { privacyCommand } from '../cli/privacyCommand';
+import type { CliIo } from '../cliIo';
+import { privacyCommand } from '../privacyCommand';
 
 const examples = join(__dirname, '../../../../examples/privacy');
 const folders: string[] = [];

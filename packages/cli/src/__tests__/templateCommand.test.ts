@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { builtInTemplates, defaultTemplateId } from '@vopop/core';
-import type { CliIo } from '../cli/cliIo';
-import { templatesCommand } from '../cli/templatesCommand';
+import type { CliIo } from '../cliIo';
+import { templatesCommand } from '../templatesCommand';
 
 function memoryIo(): CliIo & { out: string; err: string } {
   const io = {

@@ -1,6 +1,6 @@
 import type { ReceiptPublicKey } from '@vopop/core';
 import { InvalidArgumentError, jwksSchema, receiptPublicKeySchema, RemoteRenderer } from '@vopop/core';
-import { readBoundedFile } from '../files/readBoundedFile';
+import { readBoundedFile } from '@vopop/node-adapter';
 
 /**
  * `vopop generate --remote <url>`: a {@link RemoteRenderer} for the service at `url`, with the

@@ -7,9 +7,9 @@ import { createNodePlatform } from '@vopop/node-adapter';
 import type { NodePlatform } from '@vopop/node-adapter';
 import { createReceiptSigner, createRenderServer, listenRenderServer } from '@vopop/render-server';
 import type { ListeningRenderServer, ReceiptSigner } from '@vopop/render-server';
-import { generateCommand } from '../../../node-adapter/src/cli/generateCommand';
+import { generateCommand } from '../generateCommand';
 import { facesDir } from '../../../../fixtures/faces/facesDir';
-import { tinyTemplate } from './support/remoteTestKit';
+import { tinyTemplate } from '../../../render-server/src/__tests__/support/remoteTestKit';
 
 const apiKey = 'cli-key-0123456789abcdef';
 const work = mkdtempSync(join(tmpdir(), 'vopop-cli-remote-'));

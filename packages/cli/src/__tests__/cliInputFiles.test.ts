@@ -24,12 +24,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { photoDecodeLimits } from '@vopop/core';
-import type { CliCommand, CliIo } from '../cli/cliIo';
-import { detectCommand } from '../cli/detectCommand';
-import { exitCodes } from '../cli/exitCodes';
-import { generateCommand } from '../cli/generateCommand';
-import { templateBuildCommand, templateCommand } from '../cli/templateBuildCommand';
-import { templatesCommand } from '../cli/templatesCommand';
+import type { CliCommand, CliIo } from '../cliIo';
+import { detectCommand } from '../detectCommand';
+import { exitCodes } from '../exitCodes';
+import { generateCommand } from '../generateCommand';
+import { templateBuildCommand, templateCommand } from '../templateBuildCommand';
+import { templatesCommand } from '../templatesCommand';
 import { facesDir as faces } from '../../../../fixtures/faces/facesDir';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -189,9 +189,11 @@ function runAndInterrupt(
 
 describe('Ctrl-C in the built CLI (dist/cli.js, in a terminal)', () => {
   beforeAll(() => {
-    const sources = Math.max(newestMtime(join(packageDir, 'src')), newestMtime(join(packageDir, '..', 'core', 'src')));
-    if (!existsSync(cli) || statSync(cli).mtimeMs < sources) {
-      execFileSync('pnpm', ['--filter', '@vopop/core', '--filter', '@vopop/node-adapter', 'build'], { stdio: 'pipe' });
+    // The built command runs this package's dist/ on the adapter's and core's dist/.
+    const built = [cli, join(packageDir, '..', 'node-adapter', 'dist', 'index.js'), join(packageDir, '..', 'core', 'dist', 'index.js')];
+    const sources = Math.max(...['cli', 'node-adapter', 'core'].map((name) => newestMtime(join(packageDir, '..', name, 'src'))));
+    if (built.some((file) => !existsSync(file) || statSync(file).mtimeMs < sources)) {
+      execFileSync('pnpm', ['--filter', '@vopop/cli...', 'build'], { stdio: 'pipe' });
     }
   }, 300_000);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { telemetryReportSchema } from '@vopop/core';
-import type { CliIo } from '../cli/cliIo';
-import { telemetryCommand } from '../cli/telemetryCommand';
+import type { CliIo } from '../cliIo';
+import { telemetryCommand } from '../telemetryCommand';
 
 function memoryIo(): CliIo & { out: string; err: string } {
   const io = {

@@ -1,9 +1,6 @@
 import type { ConsentRecord, LoadedTemplate } from '@vopop/core';
 import { assertConsent, defaultTemplateId, generateVideo } from '@vopop/core';
-import { checkOutputTarget, writeOutputFile } from '../files/writeOutputFile';
-import { readPhotoFile } from '../files/readPhotoFile';
-import { createNodePlatform } from '../nodePlatform';
-import { loadTemplateFile } from '../templates/loadTemplateFile';
+import { checkOutputTarget, writeOutputFile, readPhotoFile, createNodePlatform, loadTemplateFile } from '@vopop/node-adapter';
 import type { CliCommand } from './cliIo';
 import { backendOption, parseCommandLine } from './parseCommandLine';
 import { exitCodeHelp, exitCodes } from './exitCodes';

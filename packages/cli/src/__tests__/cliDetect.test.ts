@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../cli/cliIo';
-import { detectCommand } from '../cli/detectCommand';
-import { exitCodes } from '../cli/exitCodes';
+import type { CliIo } from '../cliIo';
+import { detectCommand } from '../detectCommand';
+import { exitCodes } from '../exitCodes';
 import { facesDir as faces } from '../../../../fixtures/faces/facesDir';
 
 const work = mkdtempSync(join(tmpdir(), 'vopop-detect-'));
