@@ -1,0 +1,330 @@
+import type { FaceTopology } from './faceTopology';
+import { triangleKind } from './faceTopology';
+
+/*
+ * The per-frame inner loop of the mesh renderer: every triangle of the fixed topology is mapped
+ * from where it lies in the frame back to where it lies in the photo by its own affine map, and
+ * the pixels it covers are sampled bilinearly from the packed photo crop into a face layer.
+ *
+ * Conventions (the same as the v1 compositor's warpBlend.ts): a frame pixel (i, j) has its centre
+ * at (i + ½, j + ½); source vertices are given in tap coordinates (photo x − cropX − ½), so that
+ * integer coordinates are pixel centres of the crop. Crop pixels are packed one per 32-bit word,
+ * `r | g << 8 | b << 16`, and interpolated two channels at a time in 16-bit lanes with 7-bit
+ * weights; coordinates step in 16.16 fixed point along integer row spans. Each triangle's
+ * coefficients are computed once per frame (a handful of divisions), so a pixel costs four loads,
+ * a few integer multiplies and one store, and nothing is allocated.
+ *
+ * The layer is an RGBA word per frame pixel; its alpha byte is the face's opacity there (0 where
+ * the face does not reach), interpolated from the vertices' opacity, which fades to 0 across the
+ * ring. Triangles are drawn far to near (by mean depth) and overwrite, so the nearer surface wins
+ * where a turned head folds over itself; triangles whose winding is reversed face away from the
+ * camera and are not drawn at all.
+ */
+
+const one = 65536;
+const lanes = 0x00ff00ff;
+const half = 0x00400040;
+/** Triangles smaller than this (px²) in the frame are not drawn: they cover no pixel centre. */
+const minArea = 1e-3;
+/** Source triangles smaller than this (px²) hold no texture (a shut eye in the photo). */
+const minSourceArea = 0.25;
+/** Coefficients per triangle: u₀, du/dx, du/dy, v₀, dv/dx, dv/dy, α₀, dα/dx, dα/dy (at x = y = 0). */
+export const coefficientsPerTriangle = 9;
+
+/**
+ * Scratch of {@link rasteriseMesh}, sized for a topology; allocated once by the caller, so that it
+ * can be held (and wiped) with the rest of the face data.
+ *
+ * @internal
+ */
+export interface MeshWarpScratch {
+  /** `triangleCount * 9` coefficients (see {@link coefficientsPerTriangle}). */
+  readonly coefficients: Float64Array;
+  /** Drawing order; starts as 0…n−1 and is re-sorted each frame from the last order. */
+  readonly order: Uint16Array;
+  /** Mean depth per triangle; `NaN` for a culled one. */
+  readonly depth: Float32Array;
+}
+
+/**
+ * Colours of the mouth interior for this frame: `[teeth r, g, b, cavity r, g, b, teeth end]`,
+ * the last as a depth 0…256 from the upper inner lip to the lower one.
+ *
+ * @internal
+ */
+export type MouthColours = Int32Array;
+
+/**
+ * Signed area of triangle (a, b, c) of a point array with `stride` numbers per point: positive
+ * when it turns counter-clockwise in x-right, y-up terms (clockwise on screen).
+ *
+ * @internal
+ */
+export function signedArea(points: Float32Array, stride: number, a: number, b: number, c: number): number {
+  const ax = points[a * stride]!;
+  const ay = points[a * stride + 1]!;
+  return (
+    ((points[b * stride]! - ax) * (points[c * stride + 1]! - ay) -
+      (points[c * stride]! - ax) * (points[b * stride + 1]! - ay)) /
+    2
+  );
+}
+
+/**
+ * The sign of the face's front side in `points`: the sign of the summed area of all skin
+ * triangles. The topology is consistently oriented, so a triangle whose area has the other sign
+ * has been turned away from the camera.
+ *
+ * @internal
+ */
+export function frontSign(points: Float32Array, stride: number, topology: FaceTopology): number {
+  let sum = 0;
+  const t = topology.triangles;
+  for (let k = 0; k < topology.kinds.length; k++) {
+    if (topology.kinds[k] !== triangleKind.skin) continue;
+    sum += signedArea(points, stride, t[k * 3]!, t[k * 3 + 1]!, t[k * 3 + 2]!);
+  }
+  return sum >= 0 ? 1 : -1;
+}
+
+/**
+ * Draw the mesh into `layer`: per triangle, from `target` (frame pixels, x, y, z per vertex) back
+ * to `source` (tap coordinates in the packed crop, x, y per vertex). Pixels outside `box` (frame
+ * pixels `[x0, y0, x1, y1]`, inclusive) are not touched; the caller clears the layer in `box`
+ * first. With `mouth`, mouth triangles are shaded with its colours instead of sampled (the photo's
+ * mouth is shut, so it has no interior to sample); without it they are sampled like the rest.
+ *
+ * Source vertices must lie at least one pixel inside the crop, so that every bilinear tap does.
+ *
+ * @internal
+ */
+export function rasteriseMesh(
+  layer: Int32Array,
+  layerWidth: number,
+  box: Int32Array,
+  crop: Int32Array,
+  cropWidth: number,
+  source: Float32Array,
+  target: Float32Array,
+  topology: FaceTopology,
+  front: number,
+  mouth: MouthColours | undefined,
+  scratch: MeshWarpScratch,
+): void {
+  const { coefficients, order, depth } = scratch;
+  const triangles = topology.triangles;
+  const kinds = topology.kinds;
+  const vertexAlpha = topology.vertexAlpha;
+  const mouthDepth = topology.mouthDepth;
+  const count = kinds.length;
+
+  for (let k = 0; k < count; k++) {
+    const a = triangles[k * 3]!;
+    const b = triangles[k * 3 + 1]!;
+    const c = triangles[k * 3 + 2]!;
+    depth[k] = Number.NaN;
+    const x0 = target[a * 3]!;
+    const y0 = target[a * 3 + 1]!;
+    const e1x = target[b * 3]! - x0;
+    const e1y = target[b * 3 + 1]! - y0;
+    const e2x = target[c * 3]! - x0;
+    const e2y = target[c * 3 + 1]! - y0;
+    const det = e1x * e2y - e2x * e1y;
+    if (!(det * front > minArea * 2)) continue;
+    const kind = mouth === undefined && kinds[k] === triangleKind.mouth ? triangleKind.feature : kinds[k]!;
+    let f0: number;
+    let f1: number;
+    let f2: number;
+    let g0: number;
+    let g1: number;
+    let g2: number;
+    if (kind === triangleKind.mouth) {
+      // u carries the depth into the mouth (0 upper lip … 256 lower lip); v is unused.
+      f0 = mouthDepth[a]! * 256;
+      f1 = mouthDepth[b]! * 256;
+      f2 = mouthDepth[c]! * 256;
+      g0 = g1 = g2 = 0;
+    } else {
+      f0 = source[a * 2]!;
+      g0 = source[a * 2 + 1]!;
+      f1 = source[b * 2]!;
+      g1 = source[b * 2 + 1]!;
+      f2 = source[c * 2]!;
+      g2 = source[c * 2 + 1]!;
+      const sourceDet = (f1 - f0) * (g2 - g0) - (f2 - f0) * (g1 - g0);
+      if (!(sourceDet * front > minSourceArea * 2)) continue;
+    }
+    const inv = 1 / det;
+    const at = k * coefficientsPerTriangle;
+    const ux = ((f1 - f0) * e2y - (f2 - f0) * e1y) * inv;
+    const uy = ((f2 - f0) * e1x - (f1 - f0) * e2x) * inv;
+    const vx = ((g1 - g0) * e2y - (g2 - g0) * e1y) * inv;
+    const vy = ((g2 - g0) * e1x - (g1 - g0) * e2x) * inv;
+    const alpha0 = vertexAlpha[a]!;
+    const alpha1 = vertexAlpha[b]!;
+    const alpha2 = vertexAlpha[c]!;
+    const ax = ((alpha1 - alpha0) * e2y - (alpha2 - alpha0) * e1y) * inv;
+    const ay = ((alpha2 - alpha0) * e1x - (alpha1 - alpha0) * e2x) * inv;
+    if (!Number.isFinite(ux + uy + vx + vy + ax + ay)) continue;
+    coefficients[at] = f0 - ux * x0 - uy * y0;
+    coefficients[at + 1] = ux;
+    coefficients[at + 2] = uy;
+    coefficients[at + 3] = g0 - vx * x0 - vy * y0;
+    coefficients[at + 4] = vx;
+    coefficients[at + 5] = vy;
+    coefficients[at + 6] = alpha0 - ax * x0 - ay * y0;
+    coefficients[at + 7] = ax;
+    coefficients[at + 8] = ay;
+    depth[k] = target[a * 3 + 2]! + target[b * 3 + 2]! + target[c * 3 + 2]!;
+  }
+
+  sortFarToNear(order, depth);
+
+  for (let n = 0; n < count; n++) {
+    const k = order[n]!;
+    if (Number.isNaN(depth[k]!)) continue;
+    const kind = mouth === undefined && kinds[k] === triangleKind.mouth ? triangleKind.feature : kinds[k]!;
+    drawTriangle(layer, layerWidth, box, crop, cropWidth, target, triangles, k, coefficients, kind, mouth);
+  }
+}
+
+/**
+ * Insertion sort of `order` by descending depth (culled triangles anywhere): from last frame's
+ * order, which a smooth motion barely changes, this is close to one pass.
+ */
+function sortFarToNear(order: Uint16Array, depth: Float32Array): void {
+  for (let i = 1; i < order.length; i++) {
+    const k = order[i]!;
+    const d = depth[k]!;
+    if (Number.isNaN(d)) continue;
+    let j = i - 1;
+    while (j >= 0) {
+      const dj = depth[order[j]!]!;
+      if (!(dj < d)) break;
+      order[j + 1] = order[j]!;
+      j--;
+    }
+    order[j + 1] = k;
+  }
+}
+
+/** Rasterise one triangle with integer row spans (pixel centres inside; top-left fill). */
+function drawTriangle(
+  layer: Int32Array,
+  layerWidth: number,
+  box: Int32Array,
+  crop: Int32Array,
+  cw: number,
+  target: Float32Array,
+  triangles: Uint16Array,
+  k: number,
+  coefficients: Float64Array,
+  kind: number,
+  mouth: MouthColours | undefined,
+): void {
+  // Vertices sorted by y: (ax, ay) top, (bx, by) middle, (cx, cy) bottom.
+  let i0 = triangles[k * 3]!;
+  let i1 = triangles[k * 3 + 1]!;
+  let i2 = triangles[k * 3 + 2]!;
+  if (target[i1 * 3 + 1]! < target[i0 * 3 + 1]!) [i0, i1] = [i1, i0];
+  if (target[i2 * 3 + 1]! < target[i1 * 3 + 1]!) [i1, i2] = [i2, i1];
+  if (target[i1 * 3 + 1]! < target[i0 * 3 + 1]!) [i0, i1] = [i1, i0];
+  const ax = target[i0 * 3]!;
+  const ay = target[i0 * 3 + 1]!;
+  const bx = target[i1 * 3]!;
+  const by = target[i1 * 3 + 1]!;
+  const cx = target[i2 * 3]!;
+  const cy = target[i2 * 3 + 1]!;
+  const yFirst = Math.max(box[1]!, Math.ceil(ay - 0.5));
+  const yLast = Math.min(box[3]!, Math.ceil(cy - 0.5) - 1);
+  if (yFirst > yLast) return;
+  const longSlope = (cx - ax) / (cy - ay);
+  const topSlope = by > ay ? (bx - ax) / (by - ay) : 0;
+  const bottomSlope = cy > by ? (cx - bx) / (cy - by) : 0;
+  const xMin = box[0]!;
+  const xMax = box[2]!;
+  const at = k * coefficientsPerTriangle;
+  const u0 = coefficients[at]!;
+  const ux = coefficients[at + 1]!;
+  const uy = coefficients[at + 2]!;
+  const v0 = coefficients[at + 3]!;
+  const vx = coefficients[at + 4]!;
+  const vy = coefficients[at + 5]!;
+  const alpha0 = coefficients[at + 6]!;
+  const alphaX = coefficients[at + 7]!;
+  const alphaY = coefficients[at + 8]!;
+  const du = Math.round(ux * one);
+  const dv = Math.round(vx * one);
+  const dAlpha = Math.round(alphaX * one);
+  const opaque = alphaX === 0 && alphaY === 0 && alpha0 >= 255;
+
+  for (let y = yFirst; y <= yLast; y++) {
+    const yc = y + 0.5;
+    const xLong = ax + (yc - ay) * longSlope;
+    const xShort = yc < by ? ax + (yc - ay) * topSlope : bx + (yc - by) * bottomSlope;
+    const left = xLong < xShort ? xLong : xShort;
+    const right = xLong < xShort ? xShort : xLong;
+    const first = Math.max(xMin, Math.ceil(left - 0.5));
+    const last = Math.min(xMax, Math.ceil(right - 0.5) - 1);
+    if (first > last) continue;
+    const xc = first + 0.5;
+    let u = Math.round((u0 + ux * xc + uy * yc) * one) | 0;
+    let v = Math.round((v0 + vx * xc + vy * yc) * one) | 0;
+    let o = y * layerWidth + first;
+    const end = o + (last - first);
+    if (mouth !== undefined && kind === triangleKind.mouth) {
+      for (; o <= end; o++, u += du) layer[o] = shadeMouth(u >> 16, mouth);
+      continue;
+    }
+    let alpha = Math.round((alpha0 + alphaX * xc + alphaY * yc) * one) | 0;
+    for (; o <= end; o++) {
+      const i = (v >> 16) * cw + (u >> 16);
+      const p00 = crop[i]!;
+      const p01 = crop[i + 1]!;
+      const p10 = crop[i + cw]!;
+      const p11 = crop[i + cw + 1]!;
+      const fx = (u >> 9) & 127;
+      const gx = 128 - fx;
+      const fy = (v >> 9) & 127;
+      const gy = 128 - fy;
+      const rbTop = (((p00 & lanes) * gx + (p01 & lanes) * fx + half) >> 7) & lanes;
+      const gTop = (((p00 >> 8) & 255) * gx + ((p01 >> 8) & 255) * fx + 64) >> 7;
+      const rbBottom = (((p10 & lanes) * gx + (p11 & lanes) * fx + half) >> 7) & lanes;
+      const gBottom = (((p10 >> 8) & 255) * gx + ((p11 >> 8) & 255) * fx + 64) >> 7;
+      const rb = ((rbTop * gy + rbBottom * fy + half) >> 7) & lanes;
+      const g = (gTop * gy + gBottom * fy + 64) >> 7;
+      let a = 255;
+      if (!opaque) {
+        a = alpha >> 16;
+        a = a < 0 ? 0 : a > 255 ? 255 : a;
+        alpha += dAlpha;
+      }
+      layer[o] = rb | (g << 8) | (a << 24);
+      u += du;
+      v += dv;
+    }
+  }
+}
+
+/** One pixel of the mouth interior at depth `d` (0 upper lip … 256 lower lip). */
+function shadeMouth(d: number, mouth: MouthColours): number {
+  const teethEnd = mouth[6]!;
+  let r: number;
+  let g: number;
+  let b: number;
+  if (d < teethEnd) {
+    // Teeth, shadowed by the upper lip at the top and brightening toward their edge.
+    const light = 176 + ((80 * d) / (teethEnd || 1)) | 0;
+    r = (mouth[0]! * light) >> 8;
+    g = (mouth[1]! * light) >> 8;
+    b = (mouth[2]! * light) >> 8;
+  } else {
+    // The cavity: darkest just past the teeth, a little lighter toward the tongue and lower lip.
+    const t = d > 256 ? 256 : d;
+    const light = 150 + (((t - teethEnd) * 106) / (256 - teethEnd || 1)) | 0;
+    r = (mouth[3]! * light) >> 8;
+    g = (mouth[4]! * light) >> 8;
+    b = (mouth[5]! * light) >> 8;
+  }
+  return (r & 255) | ((g & 255) << 8) | ((b & 255) << 16) | (255 << 24);
+}
