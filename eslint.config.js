@@ -44,8 +44,8 @@ export default tseslint.config(
     rules: coreBoundary,
   },
   {
-    // Tests, scripts, benchmarks and CLIs may print.
-    files: ['**/__tests__/**', '**/scripts/**', 'bench/**', 'scripts/**', '**/cli/**', 'examples/**', '*.config.*'],
+    // Tests, scripts, benchmarks, the quality harness and CLIs may print.
+    files: ['**/__tests__/**', '**/scripts/**', 'bench/**', 'quality/**', 'scripts/**', '**/cli/**', 'examples/**', '*.config.*'],
     rules: { 'no-console': 'off' },
   },
   {

@@ -8,7 +8,7 @@ export default defineConfig({
   resolve: { conditions: sourceConditions },
   ssr: { resolve: { conditions: sourceConditions } },
   test: {
-    include: ['packages/*/src/**/__tests__/**/*.test.ts'],
+    include: ['packages/*/src/**/__tests__/**/*.test.ts', 'quality/**/__tests__/**/*.test.ts'],
     environment: 'node',
     setupFiles: ['./vitest.setup.ts'],
     // The leak-detector test forces garbage collection.
