@@ -1,10 +1,14 @@
 import type { RemoteRendererOptions } from '@vopop/rn-adapter';
+import { privacyConfig } from './privacyConfig';
 
-// The rendering service this build talks to. Replace with your deployment and its pinned key
-// (from its /.well-known/jwks.json at release time); `subtle` must verify Ed25519 on Hermes,
-// e.g. from react-native-quick-crypto.
+// The rendering service this build talks to: the one the privacy configuration (and so the notice
+// and the consent) names. Replace the configuration's endpoint, the API key and the pinned key
+// (from the service's /.well-known/jwks.json at release time) with your deployment's.
+// Receipts are verified without WebCrypto (Hermes has none): createRNPlatform uses the adapter's
+// pure-JS nobleReceiptCrypto(). The Idempotency-Key needs crypto.getRandomValues
+// (react-native-get-random-values, imported first in index.js).
 export const renderService: RemoteRendererOptions = {
-  endpoint: 'http://127.0.0.1:8787',
-  apiKey: 'example-key',
+  endpoint: privacyConfig.remoteEndpoints[0]!,
+  apiKey: 'example-key-0123456789',
   receiptKeys: [{ kty: 'OKP', crv: 'Ed25519', x: 'A'.repeat(43), kid: 'replace-me' }],
 };

@@ -1,4 +1,5 @@
 import type {
+  ConsentPolicy,
   DecodeLimits,
   FaceDetector,
   ModelBytesSource,
@@ -50,6 +51,12 @@ export interface RNPlatformOptions {
   readonly mediaLibrary?: MediaLibraryModule;
   /** Folders of the app's cache where pickers leave copies; swept at start. Default `['ImagePicker']`. */
   readonly pickerCacheFolders?: readonly string[];
+  /**
+   * The app's consent requirements (accepted notice versions, minimum age), checked before any
+   * byte of the photo is read (P8); `consentPolicyFor(config)` derives them from the app's SDK
+   * privacy configuration.
+   */
+  readonly consentPolicy?: ConsentPolicy;
   /** SHA-256 for the model check. Default: `@noble/hashes`' pure-JS SHA-256 (Hermes has no WebCrypto digest). */
   readonly sha256?: Sha256Function;
 }
@@ -122,6 +129,7 @@ export async function createRNPlatform(options: RNPlatformOptions): Promise<RNPl
     detector,
     renderer,
     wipers: defaultWiperRegistry,
+    ...(options.consentPolicy ? { consentPolicy: options.consentPolicy } : {}),
     files,
     swept,
     takePickedPhoto: (uri) => takePickedPhoto(files, uri),
