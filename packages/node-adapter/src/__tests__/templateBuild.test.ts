@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import type { EphemeralHandle, FaceDetector, FaceLandmarks, Template } from '@vopop/core';
+import type { EphemeralHandle, FaceDetector, FaceLandmarks, MeshTrack } from '@vopop/core';
 import {
   AbortedError,
   EphemeralScope,
@@ -17,6 +17,7 @@ import {
   TemplateInvalidError,
   defaultTrackSmoothing,
   fivePointsFromMesh,
+  resolveFaceTrack,
   smoothPointTrack,
 } from '@vopop/core';
 import sharp from 'sharp';
@@ -142,7 +143,19 @@ function errorJitter(a: ArrayLike<number>, b: ArrayLike<number>): number {
 const firstFrameError = (track: ArrayLike<number>): number =>
   Math.max(...[0, 2, 4, 6, 8].map((i) => Math.hypot(track[i]! - known[i]!, track[i + 1]! - known[i + 1]!)));
 
-const flatten = (t: Template): number[] => (t.faceTrack.kind === 'points' ? t.faceTrack.points.flat() : []);
+/** A built template loaded back from disk: its mesh track and that track's five points per frame. */
+async function loadBuilt(manifest: string): Promise<{ mesh: MeshTrack; five: Float64Array }> {
+  const loaded = await loadTemplateFile(manifest);
+  const mesh = loaded.meshTrack;
+  if (mesh === undefined) throw new Error('expected a format-2 mesh template');
+  const track = resolveFaceTrack(loaded.template, mesh);
+  const five = new Float64Array(loaded.template.frameCount * 10);
+  for (let f = 0; f < loaded.template.frameCount; f++) five.set(track(f), f * 10);
+  return { mesh, five };
+}
+
+/** Every frame's mesh, one after the other. */
+const flatMesh = (mesh: MeshTrack): Float64Array => Float64Array.from(mesh.frames.flatMap((frame) => Array.from(frame)));
 
 let temp: string;
 let tracker: FaceDetector;
@@ -196,8 +209,9 @@ afterAll(async () => {
 
 describe('buildTemplateFromVideo', () => {
   let raw: Float64Array;
+  let rawMesh: MeshTrack;
 
-  it('round trip: the recovered five-point track is within 2 px RMS of the known path', async () => {
+  it('round trip: a format-2 mesh template whose five points are within 2 px RMS of the known path', async () => {
     const output = path.join(temp, 'round', 'template.json');
     const spy = spyOn(tracker);
     const progress: number[] = [];
@@ -223,16 +237,30 @@ describe('buildTemplateFromVideo', () => {
     // Every frame's pixels and every landmark set (61 passes found a face), each re-read as zeros.
     expect(result.framePurge).toMatchObject({ wiped: frames + frames + 1, verified: frames + frames + 1, failed: 0 });
 
-    // The manifest on disk is what was returned, and it loads with its background asset.
+    // The manifest on disk is what was returned, and it loads with its background and mesh data.
     const loaded = await loadTemplateFile(output);
     expect(loaded.template).toEqual(result.template);
-    expect(loaded.template).toMatchObject({ width, height, fps, frameCount: frames, id: 'round-trip', licence: 'CC0-1.0' });
+    expect(loaded.template).toMatchObject({ version: 2, width, height, fps, frameCount: frames, id: 'round-trip', licence: 'CC0-1.0' });
     expect(loaded.template.background).toEqual({ kind: 'video', path: 'round-trip.mp4' });
-    expect(loaded.files.map((a) => a.relativePath)).toEqual(['round-trip.mp4']);
+    expect(loaded.template.faceTrack).toMatchObject({
+      kind: 'mesh',
+      pointCount: 468, // the detector given; the default one tracks 478
+      data: { path: 'round-trip.mesh.bin', encoding: 'int16le' },
+      regions: { mouth: 'frame', eyes: 'frame' },
+    });
+    // The finest step that holds every coordinate of a 360×640 frame: 1/64 px below 512, 1/32 below 1,024.
+    const { scale } = loaded.template.faceTrack.kind === 'mesh' && loaded.template.faceTrack.data.encoding === 'int16le' ? loaded.template.faceTrack.data : { scale: 1 };
+    expect(scale).toBeLessThanOrEqual(1 / 32);
+    expect(loaded.files.map((a) => a.relativePath)).toEqual(['round-trip.mp4', 'round-trip.mesh.bin']);
+    expect(result.meshPath).toBe(path.join(temp, 'round', 'round-trip.mesh.bin'));
     expect(await readFile(path.join(temp, 'round', 'round-trip.mp4'))).toEqual(await readFile(videoPath));
-    expect((await readdir(path.join(temp, 'round'))).sort()).toEqual(['round-trip.mp4', 'template.json']);
+    expect((await readdir(path.join(temp, 'round'))).sort()).toEqual(['round-trip.mesh.bin', 'round-trip.mp4', 'template.json']);
 
-    raw = Float64Array.from(flatten(loaded.template));
+    const built = await loadBuilt(output);
+    rawMesh = built.mesh;
+    raw = built.five;
+    // z is in the track, on the scale of x: the nose tip is nearer the camera than the eye corners.
+    for (const mesh of rawMesh.frames) expect(mesh[3 * 1 + 2]!).toBeLessThan(Math.min(mesh[3 * 33 + 2]!, mesh[3 * 263 + 2]!) - 5);
     const smoothed = smoothPointTrack(raw, 10, fps, defaultTrackSmoothing);
     const before = rms(raw, known);
     const after = rms(smoothed, known);
@@ -255,7 +283,21 @@ describe('buildTemplateFromVideo', () => {
     expect(forward, figures).toBeGreaterThan(after + 0.5);
   }, 60_000);
 
-  it('vopop template build --json: default smoothing, video already in the folder is not copied', async () => {
+  it('default smoothing smooths every mesh coordinate as smoothPointTrack does', async () => {
+    expect(rawMesh, 'runs after the round trip').toBeDefined();
+    const output = path.join(temp, 'smoothed', 'template.json');
+    await buildTemplateFromVideo(videoPath, { output, id: 'smoothed', title: 'Smoothed', licence: 'CC0-1.0', detector: tracker });
+    const { mesh } = await loadBuilt(output);
+    const expected = smoothPointTrack(flatMesh(rawMesh), 468 * 3, fps, defaultTrackSmoothing);
+    const got = flatMesh(mesh);
+    expect(got).toHaveLength(expected.length);
+    // Both sides went through int16le at 1/32 px or finer; the rest is the filter seeing those steps.
+    let worst = 0;
+    for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i]! - expected[i]!));
+    expect(worst).toBeLessThan(0.05);
+  }, 60_000);
+
+  it('vopop template build --json: 478 points by default, video already in the folder is not copied', async () => {
     expect(raw, 'runs after the round trip').toBeDefined();
     const folder = path.join(temp, 'cli');
     await mkdir(folder);
@@ -269,12 +311,12 @@ describe('buildTemplateFromVideo', () => {
     expect(printed).toMatchObject({ id: 'clip', copiedVideo: false, width, height, fps, frames, detectedFrames: frames, filledFrames: 0 });
     const { template } = await loadTemplateFile(path.join(folder, 'template.json'));
     expect(template.background).toEqual({ kind: 'video', path: 'clip.mp4' });
-    // Same detections, smoothed with the defaults: the CLI's track is the smoothed raw track.
-    const expected = smoothPointTrack(raw, 10, fps, defaultTrackSmoothing);
-    const got = flatten(template);
-    expect(got).toHaveLength(expected.length);
-    expect(Math.max(...got.map((v, i) => Math.abs(v - expected[i]!)))).toBeLessThan(0.05);
-    expect((await readdir(folder)).sort()).toEqual(['clip.mp4', 'template.json']);
+    expect(template.faceTrack).toMatchObject({ kind: 'mesh', pointCount: 478 });
+    // The attention mesh (with irises) tracks the same path as well.
+    const { mesh, five } = await loadBuilt(path.join(folder, 'template.json'));
+    expect(mesh.frames).toHaveLength(frames);
+    expect(rms(five, known)).toBeLessThan(2);
+    expect((await readdir(folder)).sort()).toEqual(['clip.mesh.bin', 'clip.mp4', 'template.json']);
   }, 60_000);
 
   it('frames without a face are interpolated up to maxGapSeconds; a longer gap is FaceTrackGapError', async () => {
@@ -289,7 +331,7 @@ describe('buildTemplateFromVideo', () => {
     const base = { id: 'gappy', title: 'Gap', licence: 'MIT', smoothing: false as const, detector: tracker };
     const result = await buildTemplateFromVideo(gappy, { ...base, output: path.join(temp, 'gap', 'template.json') });
     expect(result).toMatchObject({ detectedFrames: count - 6, filledFrames: 6 });
-    const track = flatten(result.template);
+    const track = (await loadBuilt(result.manifestPath)).five;
     const filled = (a: ArrayLike<number>) => Array.prototype.slice.call(a, gap[0]! * 10, (gap[1]! + 1) * 10) as number[];
     // Straight-line fill across 0.2 s of a curved path stays close to it.
     expect(rms(filled(track), filled(known))).toBeLessThan(2);

@@ -95,4 +95,25 @@ describe('planTemplateOutput and commitTemplateOutput', () => {
     expect(await readdir(folder)).toEqual(['template.json']);
     expect(await readdir(path.join(folder, 'template.json'))).toEqual([]);
   });
+
+  it('the mesh data file goes beside the manifest as <id>.mesh.bin, and is removed with the copy when the manifest fails', async () => {
+    const folder = path.join(temp, 'mesh', 'new');
+    const mesh = new Uint8Array([1, 2, 3, 4, 5, 6]);
+    const plan = await planTemplateOutput(mp4, path.join(folder, 'template.json'), 'clip');
+    expect(plan).toMatchObject({ meshAssetPath: 'clip.mesh.bin', meshPath: path.join(folder, 'clip.mesh.bin') });
+    await commitTemplateOutput(plan, mp4, '{}\n', mesh);
+    expect((await readdir(folder)).sort()).toEqual(['clip.mesh.bin', 'clip.mp4', 'template.json']);
+    expect(new Uint8Array(await readFile(path.join(folder, 'clip.mesh.bin')))).toEqual(mesh);
+    // An existing mesh file is replaced only with force, like the manifest.
+    await rm(path.join(folder, 'template.json'));
+    await expect(planTemplateOutput(mp4, path.join(folder, 'template.json'), 'clip')).rejects.toMatchObject({ reason: 'exists' });
+    expect(await planTemplateOutput(mp4, path.join(folder, 'template.json'), 'clip', true)).toMatchObject({ copy: false });
+    await expect(planTemplateOutput(mp4, path.join(folder, 'clip.mesh.bin'), 'clip', true)).rejects.toBeInstanceOf(InvalidArgumentError);
+
+    const failing = path.join(temp, 'mesh', 'fail');
+    const failPlan = await planTemplateOutput(mp4, path.join(failing, 'template.json'), 'clip');
+    await mkdir(path.join(failing, 'template.json'), { recursive: true });
+    await expect(commitTemplateOutput(failPlan, mp4, '{}\n', mesh)).rejects.toMatchObject({ code: 'OUTPUT_WRITE' });
+    expect(await readdir(failing)).toEqual(['template.json']);
+  });
 });

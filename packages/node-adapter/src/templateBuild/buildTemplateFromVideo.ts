@@ -1,5 +1,6 @@
 import type {
   FaceDetector,
+  LandmarkCount,
   PointTrackSmoothing,
   PurgeReceipt,
   PurgeTotals,
@@ -11,9 +12,10 @@ import {
   EphemeralScope,
   InvalidArgumentError,
   TemplateInvalidError,
+  decodeMeshTrack,
   defaultTrackSmoothing,
+  encodeMeshTrack,
   fillTrackGaps,
-  fivePointsFromMesh,
   maxTemplateFrames,
   maxTemplateHeight,
   maxTemplateSeconds,
@@ -25,6 +27,7 @@ import {
 import { createNodeFaceDetector } from '../detect/createNodeFaceDetector';
 import type { NodeTfjsBackend } from '../detect/nodeTfjsBackend';
 import { decodeVideoFile, openVideoFile } from '../templates/decodeVideoFile';
+import { chooseNeutralFrame } from './chooseNeutralFrame';
 import { commitTemplateOutput, planTemplateOutput } from './templateOutput';
 
 /**
@@ -78,8 +81,15 @@ export interface BuildTemplateOptions {
   /** Colour-match strength in the manifest, 0–1. Default 0.5. */
   readonly colourMatch?: number;
   /**
-   * A detector to use, in `'tracking'` mode; it is reset before and after but not disposed.
-   * Default: one created (and disposed) for this call, with 468 landmarks, tracking one face.
+   * The frame whose face is at rest (eyes open, mouth closed, facing the camera), which the mesh
+   * renderer measures expressions from. Default: chosen from the track (the frame with the
+   * mouth most closed, the head least turned and no blink).
+   */
+  readonly neutralFrame?: number;
+  /**
+   * A detector to use, in `'tracking'` mode; it is reset before and after but not disposed. Its
+   * landmark count (468, or 478 with irises) is the track's point count.
+   * Default: one created (and disposed) for this call, with 478 landmarks, tracking one face.
    */
   readonly detector?: FaceDetector;
   /** tfjs backend of the detector created when none is given. */
@@ -102,6 +112,8 @@ export interface TemplateBuildResult {
   readonly manifestPath: string;
   /** Absolute path of the background video the manifest names. */
   readonly videoPath: string;
+  /** Absolute path of the mesh track's data file the manifest names. */
+  readonly meshPath: string;
   /** Whether the video was copied (or, given as bytes, saved) next to the manifest. */
   readonly copiedVideo: boolean;
   /** The input's video codec, as mediabunny names it (`'avc'`, `'vp9'`, …). */
@@ -122,16 +134,30 @@ export interface TemplateBuildResult {
 const defaultMaxGapSeconds = 0.5;
 const defaultFeather = 0.1;
 const defaultColourMatch = 0.5;
-const stride = 10;
+const defaultLandmarks: LandmarkCount = 478;
+/** Frames the mesh buffer starts with (10 s at 30 fps); it doubles as the video goes on. */
+const initialFrames = 300;
+
+/** The manifest's `faceTrack.data`, before the file is written. */
+type MeshData = ReturnType<typeof encodeMeshTrack>['data'] & { readonly path: string };
 
 /** A manifest that is valid whatever the video turns out to be, to check the caller's fields early. */
 function draftManifest(
   options: BuildTemplateOptions,
-  fields: { width: number; height: number; fps: number; frameCount: number; assetPath: string; points: number[][] },
+  fields: {
+    width: number;
+    height: number;
+    fps: number;
+    frameCount: number;
+    assetPath: string;
+    pointCount: LandmarkCount;
+    neutralFrame: number;
+    data: MeshData;
+  },
 ): unknown {
   return {
     format: 'vopop-template',
-    version: 1,
+    version: 2,
     id: options.id,
     title: options.title,
     licence: options.licence,
@@ -140,22 +166,21 @@ function draftManifest(
     fps: fields.fps,
     frameCount: fields.frameCount,
     background: { kind: 'video', path: fields.assetPath },
-    faceTrack: { kind: 'points', points: fields.points },
+    faceTrack: {
+      kind: 'mesh',
+      pointCount: fields.pointCount,
+      neutralFrame: fields.neutralFrame,
+      data: fields.data,
+      // A recorded face has its own mouth and eyes in every frame: the renderer takes them from there.
+      regions: { mouth: 'frame', eyes: 'frame' },
+    },
     mask: { shape: 'faceOval', feather: options.feather ?? defaultFeather },
     colourMatch: { strength: options.colourMatch ?? defaultColourMatch },
   };
 }
 
-/**
- * The manifest as JSON, indented, with each frame's ten numbers on one line: a minute of points
- * stays readable and diffable instead of running to 36,000 lines.
- */
 function manifestText(template: Template): string {
-  const text = JSON.stringify(template, null, 2).replace(
-    /\[\s+(-?\d[\d.e+-]*(?:,\s+-?\d[\d.e+-]*)*)\s+\]/g,
-    (_match, numbers: string) => `[${numbers.split(/,\s+/).join(', ')}]`,
-  );
-  return `${text}\n`;
+  return `${JSON.stringify(template, null, 2)}\n`;
 }
 
 function addTotals(sum: { -readonly [K in keyof PurgeTotals]: number }, add: PurgeTotals): void {
@@ -193,26 +218,32 @@ function requireOptions(options: BuildTemplateOptions): void {
   }
   if (options.smoothing !== undefined && options.smoothing !== false) {
     // Bad parameters fail now, on a dummy track, rather than after the whole video was read.
-    smoothPointTrack(new Float64Array(2 * stride), stride, 30, options.smoothing);
+    smoothPointTrack(new Float64Array(6), 3, 30, options.smoothing);
   }
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
     throw new InvalidArgumentError('buildTemplateFromVideo: onProgress must be a function.');
   }
+  const neutral = options.neutralFrame;
+  if (neutral !== undefined && (!Number.isInteger(neutral) || neutral < 0 || neutral >= maxTemplateFrames)) {
+    throw new InvalidArgumentError(`buildTemplateFromVideo: neutralFrame must be a frame index from 0 to ${maxTemplateFrames - 1}.`);
+  }
 }
 
 /**
- * Build a template from a real video: the video becomes the background, and the face in it,
- * tracked frame by frame, becomes a `'points'` face track, so that a user's face is later
- * placed where the actor's was.
+ * Build a template (format 2) from a real video: the video becomes the background, and the face
+ * in it, tracked frame by frame, becomes a `'mesh'` face track (every mesh point, x, y and z,
+ * in every frame), so that a user's face is later placed where the actor's was and follows its
+ * head and expression.
  *
- * The video is decoded one frame at a time (memory stays flat however long it is) and the face
- * detector runs on each frame in tracking mode. Frames and landmarks are personal data of the
- * person filmed: each frame's pixels and landmarks are held in an ephemeral scope and wiped
- * before the next frame is decoded, and the raw track is wiped once the manifest is written.
- * Frames without a face are interpolated up to `maxGapSeconds`; the track is then smoothed with
- * a One-Euro filter per coordinate. The manifest is validated with `parseTemplate` and written
- * atomically together with the background video (copied next to it unless it already lies in
- * the manifest's folder); on any failure nothing is written.
+ * The video is decoded one frame at a time and the face detector runs on each frame in tracking
+ * mode. Frames and landmarks are personal data of the person filmed: each frame's pixels and
+ * landmarks are held in an ephemeral scope and wiped before the next frame is decoded, and the
+ * raw and smoothed tracks are wiped once the template is written. Frames without a face are
+ * interpolated up to `maxGapSeconds`; the track is then smoothed with a One-Euro filter per
+ * coordinate. The manifest is validated with `parseTemplate`, the mesh data checked by
+ * `decodeMeshTrack`, and both written atomically with the background video (copied next to the
+ * manifest unless it already lies in the manifest's folder) and the mesh data file
+ * (`<id>.mesh.bin`, int16le); on any failure nothing is written.
  *
  * Size, fps (rounded to whole frames per second) and frame count come from the video; it must
  * fit a template (even sides up to 1080×1920, at most 60 s, 1–60 fps).
@@ -258,7 +289,9 @@ export async function buildTemplateFromVideo(
       fps: 1,
       frameCount: 1,
       assetPath: plan.assetPath,
-      points: [[20, 30, 44, 30, 32, 40, 24, 50, 40, 50]],
+      pointCount: defaultLandmarks,
+      neutralFrame: 0,
+      data: { path: plan.meshAssetPath, encoding: 'int16le', scale: 1 / 16, sha256: '0'.repeat(64) },
     }),
   );
 
@@ -270,20 +303,30 @@ export async function buildTemplateFromVideo(
       options.detector ??
       (await createNodeFaceDetector({
         mode: 'tracking',
-        landmarks: 468,
+        landmarks: defaultLandmarks,
         maxFaces: 1,
         ...(options.backend ? { backend: options.backend } : {}),
         ...(signal ? { signal } : {}),
       }));
     detector.reset();
     const tracker = detector;
-    // Sized for the longest template, so memory never grows with the video.
-    const track = scope.hold(new Float64Array(maxTemplateFrames * stride), {
-      kind: 'landmarks',
-      label: 'template-build.track',
-    });
-    const found = scope.hold(new Uint8Array(maxTemplateFrames), { kind: 'buffer', label: 'template-build.found' });
-    const five = scope.hold(new Float32Array(stride), { kind: 'landmarks', label: 'template-build.five' });
+    const pointCount = tracker.landmarks;
+    const stride = pointCount * 3;
+    // Grows by doubling as the video goes on; each outgrown buffer is wiped at once.
+    let track = scope.hold(new Float32Array(initialFrames * stride), { kind: 'landmarks', label: 'template-build.track' });
+    let found = scope.hold(new Uint8Array(initialFrames), { kind: 'buffer', label: 'template-build.found' });
+    const ensureRoom = (frames: number) => {
+      if (frames <= found.value.length) return;
+      const capacity = Math.min(maxTemplateFrames, 2 * found.value.length);
+      const grownTrack = scope.hold(new Float32Array(capacity * stride), { kind: 'landmarks', label: 'template-build.track' });
+      const grownFound = scope.hold(new Uint8Array(capacity), { kind: 'buffer', label: 'template-build.found' });
+      grownTrack.value.set(track.value);
+      grownFound.value.set(found.value);
+      track.value.fill(0);
+      found.value.fill(0);
+      track = grownTrack;
+      found = grownFound;
+    };
     let facesFound = 0;
     let tracking = false;
     let firstTimestamp: number | undefined;
@@ -303,6 +346,7 @@ export async function buildTemplateFromVideo(
               { path: 'frameCount', message: `the video is longer than ${maxTemplateSeconds} s; cut it shorter` },
             ]);
           }
+          ensureRoom(index + 1);
           // A scope per frame rather than a child of `scope`, so that nothing accumulates per frame.
           const frameScope = new EphemeralScope({ label: 'template-build.frame' });
           try {
@@ -321,8 +365,7 @@ export async function buildTemplateFromVideo(
             tracking = faces.length > 0;
             const face = faces[0];
             if (face) {
-              fivePointsFromMesh(face.value, five.value);
-              track.value.set(five.value, index * stride);
+              track.value.set(face.value.points.subarray(0, stride), index * stride);
               found.value[index] = 1;
               facesFound++;
             }
@@ -351,21 +394,30 @@ export async function buildTemplateFromVideo(
         ? raw
         : scope.hold(smoothPointTrack(raw, stride, fps, smoothing), { kind: 'landmarks', label: 'template-build.smoothed' })
             .value;
-    const points: number[][] = [];
-    for (let f = 0; f < frameCount; f++) {
-      // Hundredths of a pixel: far below what a render can show, and a manifest a third the size.
-      points.push(Array.from(smoothed.subarray(f * stride, (f + 1) * stride), (v) => Math.round(v * 100) / 100));
-    }
+    const encoded = encodeMeshTrack(smoothed, 'int16le');
+    const meshBytes = scope.hold(encoded.bytes, { kind: 'landmarks', label: 'template-build.mesh-data' }).value;
     const template = parseTemplate(
-      draftManifest(options, { width: info.width, height: info.height, fps, frameCount, assetPath: plan.assetPath, points }),
+      draftManifest(options, {
+        width: info.width,
+        height: info.height,
+        fps,
+        frameCount,
+        assetPath: plan.assetPath,
+        pointCount,
+        neutralFrame: options.neutralFrame ?? chooseNeutralFrame(smoothed, frameCount, pointCount),
+        data: { path: plan.meshAssetPath, ...encoded.data },
+      }),
     );
+    // The file as it will be read back: sizes, digest and every point checked before anything is written.
+    decodeMeshTrack(template, meshBytes);
     if (signal?.aborted) throw new AbortedError(signal.reason);
-    await commitTemplateOutput(plan, video, manifestText(template));
+    await commitTemplateOutput(plan, video, manifestText(template), meshBytes);
     const receipt = scope.purge();
     return {
       template,
       manifestPath: plan.manifestPath,
       videoPath: plan.videoPath,
+      meshPath: plan.meshPath,
       copiedVideo: plan.copy,
       codec: info.codec,
       detectedFrames: facesFound,

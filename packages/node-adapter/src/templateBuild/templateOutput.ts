@@ -44,9 +44,9 @@ async function readHead(video: Uint8Array | string): Promise<Uint8Array> {
 }
 
 /**
- * Where a build writes: the manifest, and the background video (the input itself when it
- * already lies in the manifest's folder under a usable name, otherwise a copy named after the
- * template id).
+ * Where a build writes: the manifest, the mesh track's data file (`<id>.mesh.bin` beside the
+ * manifest), and the background video (the input itself when it already lies in the manifest's
+ * folder under a usable name, otherwise a copy named after the template id).
  *
  * @internal
  */
@@ -63,6 +63,31 @@ export interface TemplateOutputPlan {
   readonly manifestTarget: OutputTarget;
   /** The copy's target, checked; present when `copy` is. */
   readonly videoTarget?: OutputTarget;
+  /** The mesh data file's path as the manifest writes it, relative to the manifest's folder. */
+  readonly meshAssetPath: string;
+  /** Absolute path of the mesh data file. */
+  readonly meshPath: string;
+  /** The mesh data file's target, checked like the manifest's. */
+  readonly meshTarget: OutputTarget;
+}
+
+/** The mesh data file's target beside the manifest, refused where it would replace the input. */
+async function planMeshOutput(
+  manifestPath: string,
+  id: string,
+  source: string | undefined,
+  force: boolean,
+): Promise<Pick<TemplateOutputPlan, 'meshAssetPath' | 'meshPath' | 'meshTarget'>> {
+  const meshAssetPath = `${id}.mesh.bin`;
+  const meshPath = path.join(path.dirname(manifestPath), meshAssetPath);
+  if (meshPath === manifestPath) {
+    throw new InvalidArgumentError('The manifest would overwrite the mesh data file; give the manifest a .json name.');
+  }
+  if (source !== undefined && (await realpath(meshPath).catch(() => meshPath)) === source) {
+    throw new InvalidArgumentError('The mesh data file would overwrite the input video; choose another template id or folder.');
+  }
+  const meshTarget = await checkOutputTarget(meshPath, { subject: meshSubject, force });
+  return { meshAssetPath, meshPath, meshTarget };
 }
 
 /**
@@ -92,8 +117,8 @@ export async function planTemplateOutput(
   const manifestPath = path.resolve(output);
   const folder = path.dirname(manifestPath);
   const realFolder = await realpath(folder).catch(() => folder);
-  if (typeof video === 'string') {
-    const source = await realpath(video);
+  const source = typeof video === 'string' ? await realpath(video) : undefined;
+  if (source !== undefined) {
     const relative = path.relative(realFolder, source).split(path.sep).join('/');
     if (path.resolve(realFolder, path.basename(manifestPath)) === source) {
       throw new InvalidArgumentError('The manifest would overwrite the input video; give the manifest a .json name.');
@@ -105,7 +130,8 @@ export async function planTemplateOutput(
       relative.endsWith(`.${extension}`)
     ) {
       const manifestTarget = await checkOutputTarget(manifestPath, { subject: manifestSubject, force });
-      return { manifestPath, videoPath: source, assetPath: relative, copy: false, manifestTarget };
+      const mesh = await planMeshOutput(manifestPath, id, source, force);
+      return { manifestPath, videoPath: source, assetPath: relative, copy: false, manifestTarget, ...mesh };
     }
   }
   const assetPath = `${id}.${extension}`;
@@ -114,12 +140,13 @@ export async function planTemplateOutput(
     throw new InvalidArgumentError('The manifest would overwrite the background video; give the manifest a .json name.');
   }
   const manifestTarget = await checkOutputTarget(manifestPath, { subject: manifestSubject, force });
+  const mesh = await planMeshOutput(manifestPath, id, source, force);
   // lstat, not stat: a link or a pipe under the copy's name is refused, never followed or opened.
   const existing = await lstat(videoPath).catch(() => undefined);
   if (existing !== undefined) {
     if (existing.isSymbolicLink()) throw new OutputWriteError('symlink', videoSubject);
     if (!existing.isFile()) throw new OutputWriteError('not-a-file', videoSubject);
-    if (await sameContent(video, videoPath)) return { manifestPath, videoPath, assetPath, copy: false, manifestTarget };
+    if (await sameContent(video, videoPath)) return { manifestPath, videoPath, assetPath, copy: false, manifestTarget, ...mesh };
     if (!force) {
       throw new InvalidArgumentError(
         `A different file named ${assetPath} is already in the output folder; the background video ` +
@@ -128,11 +155,12 @@ export async function planTemplateOutput(
     }
   }
   const videoTarget = await checkOutputTarget(videoPath, { subject: videoSubject, force });
-  return { manifestPath, videoPath, assetPath, copy: true, manifestTarget, videoTarget };
+  return { manifestPath, videoPath, assetPath, copy: true, manifestTarget, videoTarget, ...mesh };
 }
 
 const manifestSubject = 'template manifest';
 const videoSubject = 'background video';
+const meshSubject = 'mesh data file';
 
 /** Byte-for-byte comparison, a chunk at a time so that memory stays flat for long videos. */
 async function sameContent(video: Uint8Array | string, file: string): Promise<boolean> {
@@ -193,11 +221,11 @@ function copyOf(source: string): OutputChunkWriter {
 }
 
 /**
- * Write the background video (when the plan says so) and then the manifest, each with
- * `writeOutputFile`: it lands under its final name only when complete (mode 0600), a failed
- * write leaves no partial file, and a link, folder or device is never replaced. When the
- * manifest cannot be written, a video copied by this call is removed again, so a failure leaves
- * the folder as it was.
+ * Write the background video (when the plan says so), the mesh data file (when given) and then
+ * the manifest, each with `writeOutputFile`: it lands under its final name only when complete
+ * (mode 0600), a failed write leaves no partial file, and a link, folder or device is never
+ * replaced. When a later file cannot be written, the files this call wrote before it are
+ * removed again, so a failure leaves the folder as it was.
  *
  * @throws `OutputWriteError`.
  * @internal
@@ -206,17 +234,24 @@ export async function commitTemplateOutput(
   plan: TemplateOutputPlan,
   video: Uint8Array | string,
   manifestJson: string,
+  meshData?: Uint8Array,
 ): Promise<void> {
-  if (plan.copy && plan.videoTarget) {
-    await writeOutputFile(plan.videoTarget, video instanceof Uint8Array ? video : copyOf(video));
-  }
+  const written: { file: string; target: OutputTarget }[] = [];
   try {
+    if (plan.copy && plan.videoTarget) {
+      await writeOutputFile(plan.videoTarget, video instanceof Uint8Array ? video : copyOf(video));
+      written.push({ file: plan.videoPath, target: plan.videoTarget });
+    }
+    if (meshData !== undefined) {
+      await writeOutputFile(plan.meshTarget, meshData);
+      written.push({ file: plan.meshPath, target: plan.meshTarget });
+    }
     await writeOutputFile(plan.manifestTarget, new TextEncoder().encode(manifestJson));
   } catch (error) {
-    if (plan.copy) {
-      await unlink(plan.videoPath).catch(() => undefined);
-      // Folders the copy's write created are empty again (a folder still in use stays).
-      for (const folder of [...(plan.videoTarget?.missingFolders ?? [])].reverse()) await rmdir(folder).catch(() => undefined);
+    for (const { file, target } of written.reverse()) {
+      await unlink(file).catch(() => undefined);
+      // Folders the write created are empty again (a folder still in use stays).
+      for (const folder of [...target.missingFolders].reverse()) await rmdir(folder).catch(() => undefined);
     }
     throw error;
   }

@@ -1,7 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
-import type { LoadedTemplate, Template } from '@vopop/core';
-import { InvalidArgumentError, TemplateInvalidError, parseTemplateFile } from '@vopop/core';
+import type { LoadedTemplate, MeshTrack, Template } from '@vopop/core';
+import { InvalidArgumentError, TemplateInvalidError, loadMeshTrack, parseTemplateFile } from '@vopop/core';
 import { NodeTemplateAssets } from './nodeTemplateAssets';
 import { fileErrorCode, readCappedFile, resolveInFolder } from './templateFolderFiles';
 
@@ -18,7 +18,8 @@ export interface LoadTemplateOptions {
   readonly maxBytes?: number;
   /**
    * Whether every asset must exist and resolve (symlinks followed) inside the template's
-   * folder. Default `true`; turn off only to validate a manifest whose assets are not there yet.
+   * folder, and a `mesh` face track's data file be read and checked. Default `true`; turn off
+   * only to validate a manifest whose assets are not there yet.
    */
   readonly checkAssets?: boolean;
   /** Stops reading the manifest (between chunks); the error is then an `AbortedError`. */
@@ -51,17 +52,27 @@ export interface LoadedTemplateFile extends LoadedTemplate {
   readonly folder: string;
   /** Every file the manifest names, in manifest order; empty for procedural backgrounds. */
   readonly files: readonly TemplateAsset[];
+  /**
+   * A format-2 `mesh` face track's data, read and checked (`loadMeshTrack`); absent for points
+   * and keyframes tracks, and when `checkAssets` is off.
+   */
+  readonly meshTrack?: MeshTrack;
 }
 
 const defaultMaxBytes = 4 * 1024 * 1024;
 
 function assetsOf(template: Template): { manifestPath: string; relativePath: string }[] {
   const background = template.background;
-  if (background.kind === 'frames') {
-    return background.frames.map((relativePath, index) => ({ manifestPath: `background.frames[${index}]`, relativePath }));
+  const files =
+    background.kind === 'frames'
+      ? background.frames.map((relativePath, index) => ({ manifestPath: `background.frames[${index}]`, relativePath }))
+      : background.kind === 'video'
+        ? [{ manifestPath: 'background.path', relativePath: background.path }]
+        : [];
+  if (template.faceTrack.kind === 'mesh') {
+    files.push({ manifestPath: 'faceTrack.data.path', relativePath: template.faceTrack.data.path });
   }
-  if (background.kind === 'video') return [{ manifestPath: 'background.path', relativePath: background.path }];
-  return [];
+  return files;
 }
 
 /** Resolve one asset with `realpath` and make sure it is a regular file inside `folder`. */
@@ -81,7 +92,8 @@ async function resolveAsset(
  * every asset path must (after `parseTemplate`'s string rules) also resolve, symlinks followed,
  * to a regular file inside the manifest's folder. Any failure is a {@link TemplateInvalidError}
  * naming the manifest path of the offending entry (`(file)` for the file itself); nothing is
- * left open.
+ * left open. A format-2 `mesh` face track's data file is read and checked too (size, SHA-256,
+ * every point), and returned as `meshTrack`.
  *
  * @throws InvalidArgumentError for a `maxBytes` that is not a positive integer.
  * @public
@@ -107,5 +119,8 @@ export async function loadTemplateFile(file: string, options: LoadTemplateOption
       files.push({ ...asset, absolutePath: path.resolve(folder, asset.relativePath) });
     }
   }
-  return { template, folder, files, assets: new NodeTemplateAssets(folder) };
+  const assets = new NodeTemplateAssets(folder);
+  // Read now, so that a damaged mesh file is refused at load rather than half-way into a render.
+  const meshTrack = options.checkAssets === false ? undefined : await loadMeshTrack(template, assets, options.signal);
+  return { template, folder, files, assets, ...(meshTrack ? { meshTrack } : {}) };
 }

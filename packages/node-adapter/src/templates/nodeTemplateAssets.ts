@@ -20,12 +20,13 @@ export class NodeTemplateAssets implements TemplateAssets {
   }
 
   /**
-   * The whole image file at `path`. Images are capped at the decoders' default file size, so a
+   * The whole file at `path`: a background image, or a mesh track's data file. Files are capped
+   * at the decoders' default file size (larger than the largest mesh data file, 20.6 MB), so a
    * huge file in a template folder is refused before it is read into memory.
    */
   async read(path: string, field: string, signal?: AbortSignal): Promise<Uint8Array> {
     if (signal?.aborted) throw new AbortedError(signal.reason);
-    const noun = 'the background image';
+    const noun = field.startsWith('faceTrack.') ? 'the mesh data file' : 'the background image';
     const file = await resolveInFolder(this.#folder, path, field, noun);
     return readCappedFile(file, { maxBytes: photoDecodeLimits.maxBytes, field, noun, signal });
   }

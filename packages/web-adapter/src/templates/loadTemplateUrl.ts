@@ -1,5 +1,5 @@
-import type { Template } from '@vopop/core';
-import { InvalidArgumentError, parseTemplateFile } from '@vopop/core';
+import type { MeshTrack, Template } from '@vopop/core';
+import { InvalidArgumentError, loadMeshTrack, parseTemplateFile } from '@vopop/core';
 import type { FetchTemplateAssetsOptions } from './fetchTemplateAssets';
 import { FetchTemplateAssets } from './fetchTemplateAssets';
 import { fetchTemplateFile } from './fetchTemplateFile';
@@ -36,6 +36,8 @@ export interface LoadedTemplateUrl {
   readonly manifestUrl: string;
   /** The template's background files, fetched from the manifest's folder when rendering. */
   readonly assets: FetchTemplateAssets;
+  /** A format-2 `mesh` face track's data, fetched and checked; absent for other face tracks. */
+  readonly meshTrack?: MeshTrack;
 }
 
 const defaultMaxBytes = 4 * 1024 * 1024;
@@ -48,7 +50,9 @@ const defaultMaxBytes = 4 * 1024 * 1024;
  * (templates are part of the app, like its models). A missing or unreadable manifest, one that
  * redirects off the origin, is over `maxBytes`, is not UTF-8 JSON or fails the schema is a
  * `TemplateInvalidError` (`(file)` for the file itself); an abort is `AbortedError`. The
- * background files are not fetched here but when the video renders.
+ * background files are not fetched here but when the video renders; a format-2 `mesh` face
+ * track's data file is, from the manifest's folder, and checked (size, SHA-256, every point) as
+ * core's `loadMeshTrack` does.
  *
  * @param url - The manifest's URL, absolute or relative to the current location.
  * @public
@@ -66,9 +70,7 @@ export async function loadTemplateUrl(url: string | URL, options: LoadTemplateUr
     signal: options.signal,
   });
   const template = parseTemplateFile(fetched.bytes);
-  return {
-    template,
-    manifestUrl: fetched.url.href,
-    assets: new FetchTemplateAssets(fetched.url, options.assets),
-  };
+  const assets = new FetchTemplateAssets(fetched.url, options.assets);
+  const meshTrack = await loadMeshTrack(template, assets, options.signal);
+  return { template, manifestUrl: fetched.url.href, assets, ...(meshTrack ? { meshTrack } : {}) };
 }
