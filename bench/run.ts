@@ -20,6 +20,7 @@ const suiteOrder = [
   'alignment',
   'templates',
   'compositing',
+  'mesh',
   'encoding',
   'rendering',
   'backgrounds',

@@ -128,9 +128,9 @@ describe('mesh compositor', () => {
 
   it('holds every buffer in the scope and wipes it at purge (P1); a no-op wiper is caught', () => {
     const real = nonZeroAfterPurge(typedArrayWiper.wipe);
-    // Photo mesh, source, target, crop, skin, packed, coefficients, depth, order, layer, extent,
-    // stats, mouth colours, and the matched copy made at the first frame.
-    expect(real.held).toBeGreaterThanOrEqual(14);
+    // Photo mesh, source, target, crop, skin, packed, coefficients, depth, order, extent, stats,
+    // mouth colours, and the matched copy made at the first frame.
+    expect(real.held).toBeGreaterThanOrEqual(13);
     expect(real.left).toEqual([]);
     const mutant = nonZeroAfterPurge(() => ({ method: 'zero-fill', bytes: 0, verified: true }));
     expect(mutant.left.length).toBeGreaterThanOrEqual(10);

@@ -15,7 +15,6 @@ import { placeOuterRing } from './outerRing';
 import { fillTriangleMask } from './triangleMask';
 import { coefficientsPerTriangle, frontSign, rasteriseMesh } from './meshWarp';
 import type { MeshWarpScratch } from './meshWarp';
-import { blendLayer } from './layerBlend';
 import type { RenderQuality } from './renderQuality';
 import { renderQualities } from './renderQuality';
 
@@ -84,8 +83,6 @@ function mouthIsOpen(mesh: Float32Array): boolean {
   return d(13, 14) > openMouthRatio * d(33, 263);
 }
 
-/** Every second pixel in each direction is plenty for a mean and a spread. */
-const targetSampleStep = 2;
 /** Crop side limit, as in the v1 compositor (16.16 fixed-point coordinates). */
 const maxCropSide = 32767;
 
@@ -93,8 +90,8 @@ const maxCropSide = 32767;
  * Prepare a face for mesh compositing: cut the region the mesh and its ring cover out of the
  * photo, mark its skin, measure its colour, and allocate every per-frame buffer once. Every
  * derived buffer is an ephemeral handle in a child scope of `scope` (`'aligned-face'` for pixels
- * and the skin mask, `'landmarks'` for meshes, `'face-transform'` for per-frame coefficients,
- * `'frame'` for the face layer).
+ * and the skin mask, `'landmarks'` for meshes, `'face-transform'` for per-frame coefficients);
+ * the face is drawn straight into the caller's frame, so no frame-sized buffer is added.
  *
  * Bad input throws before anything is allocated, and leaves nothing behind.
  *
@@ -169,8 +166,8 @@ class TriangleMeshCompositor implements MeshCompositor {
   readonly #depth: EphemeralHandle<Float32Array>;
   readonly #order: EphemeralHandle<Uint16Array>;
   readonly #scratch: MeshWarpScratch;
-  /** The face layer: one RGBA word per frame pixel. */
-  readonly #layer: EphemeralHandle<Int32Array>;
+  /** Word view of the last frame drawn into, kept so that frames allocate nothing. */
+  #frameWords: Int32Array | undefined;
   /** `[crop x, y, width, height, frame box ×4]`. */
   readonly #extent: EphemeralHandle<Int32Array>;
   readonly #box: Int32Array;
@@ -260,7 +257,6 @@ class TriangleMeshCompositor implements MeshCompositor {
       for (let k = 0; k < triangleCount; k++) order.value[k] = k;
       this.#order = order;
       this.#scratch = { coefficients: this.#coefficients.value, depth: this.#depth.value, order: order.value };
-      this.#layer = scope.hold(new Int32Array(this.#frameWidth * this.#frameHeight), { kind: 'frame', label: 'mesh.layer' });
       const extent = scope.hold(Int32Array.of(cropX, cropY, cropWidth, cropHeight, 0, 0, -1, -1), {
         kind: transform,
         label: 'mesh.extent',
@@ -287,7 +283,7 @@ class TriangleMeshCompositor implements MeshCompositor {
     if (!this.isLive) return 0;
     return [
       this.#photoMesh, this.#crop, this.#packed, this.#skin, this.#source, this.#target, this.#coefficients,
-      this.#depth, this.#order, this.#layer, this.#extent, this.#stats, this.#mouth,
+      this.#depth, this.#order, this.#extent, this.#stats, this.#mouth,
     ].reduce((sum, handle) => sum + handle.byteLength, 0);
   }
 
@@ -314,15 +310,13 @@ class TriangleMeshCompositor implements MeshCompositor {
     placeOuterRing(vertices, 3);
     const box = this.#box;
     if (!this.#coveredBox(vertices, box)) return;
-    const layer = this.#layer.value;
-    for (let y = box[1]!; y <= box[3]!; y++) layer.fill(0, y * width + box[0]!, y * width + box[2]! + 1);
-    const extent = this.#extent.value;
+    if (this.#matchPending) this.#matchColour(frame, vertices);
     rasteriseMesh(
-      layer,
+      this.#wordsOf(frame),
       width,
       box,
       this.#packed.value,
-      extent[2]!,
+      this.#extent.value[2]!,
       this.#source.value,
       vertices,
       this.#topology,
@@ -330,14 +324,6 @@ class TriangleMeshCompositor implements MeshCompositor {
       this.#mouthFromPhoto ? undefined : this.#mouth.value,
       this.#scratch,
     );
-    if (this.#matchPending) {
-      this.#matchColour(frame);
-      // The layer was drawn from the unmatched colours: draw it again.
-      if (!this.#matchPending) {
-        rasteriseMesh(layer, width, box, this.#packed.value, extent[2]!, this.#source.value, vertices, this.#topology, this.#front, this.#mouthFromPhoto ? undefined : this.#mouth.value, this.#scratch);
-      }
-    }
-    blendLayer(frame, width, layer, box);
   }
 
   purge(): void {
@@ -369,25 +355,33 @@ class TriangleMeshCompositor implements MeshCompositor {
     return box[0]! <= box[2]! && box[1]! <= box[3]!;
   }
 
+  /** The frame as one word per pixel (the same bytes, not a copy). */
+  #wordsOf(frame: Uint8Array): Int32Array {
+    const words = this.#frameWords;
+    if (words && words.buffer === frame.buffer && words.byteOffset === frame.byteOffset) return words;
+    if (frame.byteOffset % 4 !== 0) {
+      throw new InvalidArgumentError('composite needs a frame that starts on a 4-byte boundary of its buffer.');
+    }
+    this.#frameWords = new Int32Array(frame.buffer, frame.byteOffset, frame.length >> 2);
+    return this.#frameWords;
+  }
+
   /**
-   * Measure the frame's colour under the face (weighted by the layer's opacity) and move the
-   * crop's colour toward it, once: matching per frame would make the face flicker as the
-   * background under it moves.
+   * Measure the frame's colour under the face, sampled at the target mesh's points (468 samples
+   * spread over exactly the area the face will cover), and move the crop's colour toward it,
+   * once: matching per frame would make the face flicker as the background under it moves.
    */
-  #matchColour(frame: Uint8Array): void {
+  #matchColour(frame: Uint8Array, vertices: Float32Array): void {
     const stats = this.#stats.value;
     const acc = stats.subarray(12, 19);
     acc.fill(0);
-    const layer = this.#layer.value;
-    const box = this.#box;
     const width = this.#frameWidth;
-    for (let y = box[1]!; y <= box[3]!; y += targetSampleStep) {
-      for (let x = box[0]!; x <= box[2]!; x += targetSampleStep) {
-        const o = y * width + x;
-        const alpha = layer[o]! >>> 24;
-        if (alpha === 0) continue;
-        addLabSample(acc, frame[o * 4]!, frame[o * 4 + 1]!, frame[o * 4 + 2]!, alpha);
-      }
+    for (let i = 0; i < meshPointCount; i++) {
+      const x = Math.floor(vertices[i * 3]!);
+      const y = Math.floor(vertices[i * 3 + 1]!);
+      if (x < 0 || y < 0 || x >= width || y >= this.#frameHeight) continue;
+      const o = (y * width + x) * 4;
+      addLabSample(acc, frame[o]!, frame[o + 1]!, frame[o + 2]!, 1);
     }
     const measured = labStatsFromAccumulator(acc, stats.subarray(6, 12));
     acc.fill(0);

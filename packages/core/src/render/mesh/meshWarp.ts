@@ -4,7 +4,7 @@ import { triangleKind } from './faceTopology';
 /*
  * The per-frame inner loop of the mesh renderer: every triangle of the fixed topology is mapped
  * from where it lies in the frame back to where it lies in the photo by its own affine map, and
- * the pixels it covers are sampled bilinearly from the packed photo crop into a face layer.
+ * the pixels it covers are sampled bilinearly from the packed photo crop straight into the frame.
  *
  * Conventions (the same as the v1 compositor's warpBlend.ts): a frame pixel (i, j) has its centre
  * at (i + ½, j + ½); source vertices are given in tap coordinates (photo x − cropX − ½), so that
@@ -14,16 +14,19 @@ import { triangleKind } from './faceTopology';
  * coefficients are computed once per frame (a handful of divisions), so a pixel costs four loads,
  * a few integer multiplies and one store, and nothing is allocated.
  *
- * The layer is an RGBA word per frame pixel; its alpha byte is the face's opacity there (0 where
- * the face does not reach), interpolated from the vertices' opacity, which fades to 0 across the
- * ring. Triangles are drawn far to near (by mean depth) and overwrite, so the nearer surface wins
- * where a turned head folds over itself; triangles whose winding is reversed face away from the
- * camera and are not drawn at all.
+ * Pixels are written straight into the frame, seen as one little-endian word per pixel: where
+ * the face is opaque the word is stored, and across the ring, where the vertices' opacity fades
+ * to 0, the face is blended over what is there (no separate layer, no second pass). Triangles
+ * are drawn far to near (by mean depth), so the nearer surface wins where a turned head folds
+ * over itself; triangles whose winding is reversed face away from the camera and are not drawn.
  */
 
 const one = 65536;
 const lanes = 0x00ff00ff;
 const half = 0x00400040;
+/** Alpha 255 in the top byte, as an int32. Frames are opaque, so where the face is solid the
+ * whole word is stored without reading the frame first. */
+const opaqueAlpha = 0xff000000 | 0;
 /** Triangles smaller than this (px²) in the frame are not drawn: they cover no pixel centre. */
 const minArea = 1e-3;
 /** Source triangles smaller than this (px²) hold no texture (a shut eye in the photo). */
@@ -88,10 +91,10 @@ export function frontSign(points: Float32Array, stride: number, topology: FaceTo
 }
 
 /**
- * Draw the mesh into `layer`: per triangle, from `target` (frame pixels, x, y, z per vertex) back
- * to `source` (tap coordinates in the packed crop, x, y per vertex). Pixels outside `box` (frame
- * pixels `[x0, y0, x1, y1]`, inclusive) are not touched; the caller clears the layer in `box`
- * first. With `mouth`, mouth triangles are shaded with its colours instead of sampled (the photo's
+ * Draw the mesh into `frame` (one word per pixel, `r | g << 8 | b << 16 | a << 24`; alpha is set
+ * to 255 where the face is solid and kept where it blends): per triangle, from `target` (frame pixels, x, y, z per vertex) back to `source` (tap
+ * coordinates in the packed crop, x, y per vertex). Pixels outside `box` (frame pixels
+ * `[x0, y0, x1, y1]`, inclusive) are not touched. With `mouth`, mouth triangles are shaded with its colours instead of sampled (the photo's
  * mouth is shut, so it has no interior to sample); without it they are sampled like the rest.
  *
  * Source vertices must lie at least one pixel inside the crop, so that every bilinear tap does.
@@ -99,8 +102,8 @@ export function frontSign(points: Float32Array, stride: number, topology: FaceTo
  * @internal
  */
 export function rasteriseMesh(
-  layer: Int32Array,
-  layerWidth: number,
+  frame: Int32Array,
+  frameWidth: number,
   box: Int32Array,
   crop: Int32Array,
   cropWidth: number,
@@ -184,7 +187,7 @@ export function rasteriseMesh(
     const k = order[n]!;
     if (Number.isNaN(depth[k]!)) continue;
     const kind = mouth === undefined && kinds[k] === triangleKind.mouth ? triangleKind.feature : kinds[k]!;
-    drawTriangle(layer, layerWidth, box, crop, cropWidth, target, triangles, k, coefficients, kind, mouth);
+    drawTriangle(frame, frameWidth, box, crop, cropWidth, target, triangles, k, coefficients, kind, mouth);
   }
 }
 
@@ -210,8 +213,8 @@ function sortFarToNear(order: Uint16Array, depth: Float32Array): void {
 
 /** Rasterise one triangle with integer row spans (pixel centres inside; top-left fill). */
 function drawTriangle(
-  layer: Int32Array,
-  layerWidth: number,
+  frame: Int32Array,
+  frameWidth: number,
   box: Int32Array,
   crop: Int32Array,
   cw: number,
@@ -270,10 +273,10 @@ function drawTriangle(
     const xc = first + 0.5;
     let u = Math.round((u0 + ux * xc + uy * yc) * one) | 0;
     let v = Math.round((v0 + vx * xc + vy * yc) * one) | 0;
-    let o = y * layerWidth + first;
+    let o = y * frameWidth + first;
     const end = o + (last - first);
     if (mouth !== undefined && kind === triangleKind.mouth) {
-      for (; o <= end; o++, u += du) layer[o] = shadeMouth(u >> 16, mouth);
+      for (; o <= end; o++, u += du) frame[o] = opaqueAlpha | shadeMouth(u >> 16, mouth);
       continue;
     }
     let alpha = Math.round((alpha0 + alphaX * xc + alphaY * yc) * one) | 0;
@@ -293,20 +296,27 @@ function drawTriangle(
       const gBottom = (((p10 >> 8) & 255) * gx + ((p11 >> 8) & 255) * fx + 64) >> 7;
       const rb = ((rbTop * gy + rbBottom * fy + half) >> 7) & lanes;
       const g = (gTop * gy + gBottom * fy + 64) >> 7;
-      let a = 255;
-      if (!opaque) {
-        a = alpha >> 16;
-        a = a < 0 ? 0 : a > 255 ? 255 : a;
+      if (opaque) {
+        frame[o] = opaqueAlpha | rb | (g << 8);
+      } else {
+        const a = alpha >> 16;
         alpha += dAlpha;
+        if (a > 0) {
+          // 7-bit weight so that lane products stay below 2³¹.
+          const w = a >= 255 ? 128 : (a + 1) >> 1;
+          const f = frame[o]!;
+          const rbOut = (((f & lanes) * (128 - w) + rb * w + half) >> 7) & lanes;
+          const gOut = (((f >> 8) & 255) * (128 - w) + g * w + 64) >> 7;
+          frame[o] = (f & 0xff000000) | rbOut | (gOut << 8);
+        }
       }
-      layer[o] = rb | (g << 8) | (a << 24);
       u += du;
       v += dv;
     }
   }
 }
 
-/** One pixel of the mouth interior at depth `d` (0 upper lip … 256 lower lip). */
+/** One pixel of the mouth interior at depth `d` (0 upper lip … 256 lower lip), alpha byte 0. */
 function shadeMouth(d: number, mouth: MouthColours): number {
   const teethEnd = mouth[6]!;
   let r: number;
@@ -326,5 +336,5 @@ function shadeMouth(d: number, mouth: MouthColours): number {
     g = (mouth[4]! * light) >> 8;
     b = (mouth[5]! * light) >> 8;
   }
-  return (r & 255) | ((g & 255) << 8) | ((b & 255) << 16) | (255 << 24);
+  return (r & 255) | ((g & 255) << 8) | ((b & 255) << 16);
 }
