@@ -116,7 +116,14 @@ export async function stopExampleServer(): Promise<void> {
 
 /** Launch Chromium on the example page. */
 export async function openExample(): Promise<ExampleSession> {
-  const { origin } = await exampleServer();
+  return openPage((await exampleServer()).origin, '/');
+}
+
+/**
+ * Launch Chromium on `pathname` at `origin`, instrumented, and wait until the page sets
+ * `document.body.dataset.ready`.
+ */
+export async function openPage(origin: string, pathname: string): Promise<ExampleSession> {
   const profile = mkdtempSync(path.join(os.tmpdir(), 'vopop-e2e-'));
   const context: BrowserContext = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
@@ -144,7 +151,7 @@ export async function openExample(): Promise<ExampleSession> {
       record.closed = true;
     });
   });
-  await page.goto(`${origin}/`);
+  await page.goto(`${origin}${pathname}`);
   // The page starts its first worker on load; wait until it is ready (or reported not to be).
   await page.waitForFunction(() => document.body.dataset['ready'] !== undefined, null, { timeout: 60_000 });
   return {
