@@ -11,6 +11,7 @@ import { RecordedBackgroundSource } from '../backgrounds/recorded/recordedBackgr
 import { asyncDisposeSymbol } from '../purge/disposeSymbols';
 import { BackgroundRenderer } from './backgroundRenderer';
 import { resolveFaceTrack } from '../templates/resolveFaceTrack';
+import { loadMeshTrack } from '../templates/loadMeshTrack';
 import { TemplateInvalidError } from '../errors/templateInvalidError';
 import { RenderFailedError } from '../errors/renderFailedError';
 import type { RenderStage } from '../errors/renderFailedError';
@@ -78,7 +79,10 @@ export class LocalRenderer implements Renderer {
   ): Promise<EncodedVideo> {
     const { template, signal } = job;
     const { width, height, frameCount, fps } = template;
-    const track = resolveFaceTrack(template);
+    // A format-2 mesh track's data comes from the template's own files; this compositor follows
+    // the five points of each frame's mesh.
+    const mesh = job.assets ? await loadMeshTrack(template, job.assets, signal) : undefined;
+    const track = resolveFaceTrack(template, mesh);
 
     // Personal: the photo's five points, the frame's transform, the frame with the face in it.
     const photoPoints = render.hold(fivePointsFromMesh(job.landmarks), { kind: 'landmarks', label: 'photo.points5' });
