@@ -37,6 +37,8 @@ Commands:
   templates          list the built-in templates
   template build <video> -o <template.json>
                      make a template from a real video (see vopop template build --help)
+  template mesh <template.json> [--json]
+                     print a format-2 template's mesh track (see vopop template mesh --help)
   web-assets --out <dir>
                      copy the models and tfjs wasm a web app serves, with SHA-256 list
 `;

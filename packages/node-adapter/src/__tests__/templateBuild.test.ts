@@ -317,6 +317,15 @@ describe('buildTemplateFromVideo', () => {
     expect(mesh.frames).toHaveLength(frames);
     expect(rms(five, known)).toBeLessThan(2);
     expect((await readdir(folder)).sort()).toEqual(['clip.mesh.bin', 'clip.mp4', 'template.json']);
+    expect(printed).toMatchObject({ mesh: expect.stringMatching(/clip\.mesh\.bin$/), pointCount: 478 });
+
+    // vopop template mesh --json prints the same track, frame for frame.
+    const meshIo = memoryIo();
+    expect(await templateCommand(['mesh', path.join(folder, 'template.json'), '--json'], meshIo)).toBe(0);
+    const printedMesh = JSON.parse(meshIo.out) as { frames: number[][] };
+    expect(printedMesh.frames).toHaveLength(frames);
+    expect(printedMesh.frames.every((frame) => frame.length === 478 * 3)).toBe(true);
+    expect(printedMesh.frames[7]).toEqual(Array.from(mesh.frames[7]!));
   }, 60_000);
 
   it('frames without a face are interpolated up to maxGapSeconds; a longer gap is FaceTrackGapError', async () => {
