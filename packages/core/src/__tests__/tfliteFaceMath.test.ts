@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { blazeFaceShortRangeAnchors } from '../tflite/blazeFaceAnchors';
 import { decodeBlazeFace } from '../tflite/decodeBlazeFace';
 import { faceRegionFromDetection, regionToPhoto } from '../tflite/faceRegion';
-import { weightedNonMaxSuppression } from '../tflite/weightedNonMaxSuppression';
+import { nonMaxSuppression } from '../tflite/nonMaxSuppression';
 
 describe('TFLite face maths', () => {
   it('generates the 896 short-range anchors: 512 on the 16×16 grid, then 384 on the 8×8 grid', () => {
@@ -35,17 +35,17 @@ describe('TFLite face maths', () => {
     expect(found[0]!.score).toBeCloseTo(1 / (1 + Math.exp(-3)), 5);
   });
 
-  it('merges overlapping detections into their score-weighted mean and keeps apart ones', () => {
+  it('keeps the best of overlapping detections as it is, and keeps apart ones', () => {
     const detection = (x: number, score: number) => ({
       box: new Float32Array([x, 0, x + 10, 10]),
       keypoints: new Float32Array(12).fill(x),
       score,
     });
-    const kept = weightedNonMaxSuppression([detection(0, 0.9), detection(1, 0.6), detection(50, 0.7)], 0.3);
-    expect(kept).toHaveLength(2);
-    expect(kept[0]!.score).toBe(0.9);
-    expect(kept[0]!.box[0]).toBeCloseTo((0 * 0.9 + 1 * 0.6) / 1.5, 5);
-    expect(kept[1]!.box[0]).toBe(50);
+    const best = detection(1, 0.9);
+    // IoU of boxes 1 px apart: 90/110 > 0.3, dropped; 5 px apart: 50/150 > 0.3, dropped; 8 px: 20/180 ≤ 0.3, kept.
+    const kept = nonMaxSuppression([detection(0, 0.6), best, detection(6, 0.8), detection(9, 0.5), detection(50, 0.7)], 0.3);
+    expect(kept.map((d) => d.box[0])).toEqual([1, 50, 9]);
+    expect(kept[0]).toBe(best);
   });
 
   it('turns the region by the eye line and projects its corners back into the photo', () => {

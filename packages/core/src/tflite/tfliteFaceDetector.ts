@@ -18,7 +18,7 @@ import { ModelLoadError } from './modelLoadError';
 import { sampleRgbToTensor } from './sampleRgbToTensor';
 import type { TfliteModel, TfliteModelLoader } from './tfliteModel';
 import { tfliteFaceModelPins } from './tfliteModelPins';
-import { weightedNonMaxSuppression } from './weightedNonMaxSuppression';
+import { nonMaxSuppression } from './nonMaxSuppression';
 
 /**
  * How to create the TFLite face detector.
@@ -136,7 +136,7 @@ export async function createTfliteFaceDetector(options: TfliteFaceDetectorOption
       const regressors = detectorOutputs.find((t) => t.length === count * 16);
       const scores = detectorOutputs.find((t) => t.length === count);
       if (!regressors || !scores) throw new InferenceFailedError(tfliteFaceModelPins.detector.name, 'bad-output');
-      const detections = weightedNonMaxSuppression(decodeBlazeFace(regressors, scores, anchors, letterbox, minDetectionScore), nmsOverlap);
+      const detections = nonMaxSuppression(decodeBlazeFace(regressors, scores, anchors, letterbox, minDetectionScore), nmsOverlap);
       for (const detection of detections) {
         work.hold(detection.box, { kind: 'buffer', label: 'tflite.detection.box' });
         work.hold(detection.keypoints, { kind: 'buffer', label: 'tflite.detection.keypoints' });

@@ -72,11 +72,15 @@ describe('TFLite detection path with the real MediaPipe models in a real TFLite 
         deviation.eyes = Math.max(deviation.eyes, d.eyes);
       }
       measured.push({ name, faces: tflite.length, ...deviation });
+      // The issue's bar: within 5 px of the tfjs detector's points.
       expect(deviation.eyes).toBeLessThanOrEqual(5);
-      // The box spans the mesh's extremes (chin, forehead, cheeks), the least steady points. On the
-      // group photo one edge differs by 5.4 px (measured), just over the issue's 5 px; the eyes agree
-      // within 2.9 px there. Said plainly in docs/react-native.md rather than hidden.
-      expect(deviation.box).toBeLessThanOrEqual(name === 'three_people.jpg' ? 6 : 5);
+      expect(deviation.box).toBeLessThanOrEqual(5);
+      // The bar the path really meets: the same models, the same sampling grid and the same
+      // suppression compute the same points (0.0001 px measured; float32 rounding). A change to
+      // either step shows up here as whole pixels (a pixel-centre grid with weighted suppression
+      // gave 5.4 px on the group photo).
+      expect(deviation.eyes).toBeLessThanOrEqual(0.01);
+      expect(deviation.box).toBeLessThanOrEqual(0.01);
     });
   }
 });
