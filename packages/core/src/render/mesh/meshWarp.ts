@@ -18,7 +18,10 @@ import { triangleKind } from './faceTopology';
  * the face is opaque the word is stored, and across the ring, where the vertices' opacity fades
  * to 0, the face is blended over what is there (no separate layer, no second pass). Triangles
  * are drawn far to near (by mean depth), so the nearer surface wins where a turned head folds
- * over itself; triangles whose winding is reversed face away from the camera and are not drawn.
+ * over itself. A triangle whose winding is reversed faces away from the camera (its normal's z
+ * has turned): it is drawn first, under every triangle that faces the camera, so that where the
+ * mesh's approximate depth lets a fold open a gap (beside the nose, at the far cheek in a turn)
+ * the gap shows face rather than background, and never shows over the front surface.
  */
 
 const one = 65536;
@@ -29,8 +32,12 @@ const half = 0x00400040;
 const opaqueAlpha = 0xff000000 | 0;
 /** Triangles smaller than this (px²) in the frame are not drawn: they cover no pixel centre. */
 const minArea = 1e-3;
-/** Source triangles smaller than this (px²) hold no texture (a shut eye in the photo). */
-const minSourceArea = 0.25;
+/**
+ * Source triangles smaller than this (px²) hold no texture (a shut eye in the photo). Tiny but
+ * real triangles (beside the nostrils of a small face) must still be drawn, or they leave holes
+ * once the face is scaled up, so the bar is far below a pixel.
+ */
+const minSourceArea = 1e-4;
 /** Coefficients per triangle: u₀, du/dx, du/dy, v₀, dv/dx, dv/dy, α₀, dα/dx, dα/dy (at x = y = 0). */
 export const coefficientsPerTriangle = 9;
 
@@ -133,7 +140,7 @@ export function rasteriseMesh(
     const e2x = target[c * 3]! - x0;
     const e2y = target[c * 3 + 1]! - y0;
     const det = e1x * e2y - e2x * e1y;
-    if (!(det * front > minArea * 2)) continue;
+    if (!(Math.abs(det) > minArea * 2)) continue;
     const kind = mouth === undefined && kinds[k] === triangleKind.mouth ? triangleKind.feature : kinds[k]!;
     let f0: number;
     let f1: number;
@@ -155,8 +162,10 @@ export function rasteriseMesh(
       f2 = source[c * 2]!;
       g2 = source[c * 2 + 1]!;
       const sourceDet = (f1 - f0) * (g2 - g0) - (f2 - f0) * (g1 - g0);
-      if (!(sourceDet * front > minSourceArea * 2)) continue;
+      if (!(Math.abs(sourceDet) > minSourceArea * 2)) continue;
     }
+    // A mouth seen from behind is no mouth: nothing to fill in.
+    if (det * front < 0 && kind === triangleKind.mouth) continue;
     const inv = 1 / det;
     const at = k * coefficientsPerTriangle;
     const ux = ((f1 - f0) * e2y - (f2 - f0) * e1y) * inv;
@@ -178,7 +187,8 @@ export function rasteriseMesh(
     coefficients[at + 6] = alpha0 - ax * x0 - ay * y0;
     coefficients[at + 7] = ax;
     coefficients[at + 8] = ay;
-    depth[k] = target[a * 3 + 2]! + target[b * 3 + 2]! + target[c * 3 + 2]!;
+    // Back-facing: drawn first, under everything that faces the camera (see sortFarToNear).
+    depth[k] = det * front < 0 ? Infinity : target[a * 3 + 2]! + target[b * 3 + 2]! + target[c * 3 + 2]!;
   }
 
   sortFarToNear(order, depth);
@@ -192,7 +202,8 @@ export function rasteriseMesh(
 }
 
 /**
- * Insertion sort of `order` by descending depth (culled triangles anywhere): from last frame's
+ * Insertion sort of `order` by descending depth (back-facing triangles, at +∞, first; culled
+ * ones, NaN, anywhere): from last frame's
  * order, which a smooth motion barely changes, this is close to one pass.
  */
 function sortFarToNear(order: Uint16Array, depth: Float32Array): void {
