@@ -187,6 +187,11 @@ export type { TemplateIssue } from './errors/templateInvalidError';
 // Compositing (exports below)
 export { createFaceCompositor } from './render/compositing/faceCompositor';
 export type { FaceCompositor, FaceCompositorOptions } from './render/compositing/faceCompositor';
+export { createHeadLayer } from './render/compositing/headLayer';
+export type { HeadLayerOptions } from './render/compositing/headLayer';
+export { headMatteWiper } from './render/compositing/headMatte';
+export type { HeadMatte } from './render/compositing/headMatte';
+export type { CutoutFallbackReason, CutoutWarning } from './render/compositing/cutoutWarning';
 export { FramePool, copyFrame } from './render/compositing/framePool';
 export type { FramePoolOptions } from './render/compositing/framePool';
 export type { LabStats } from './render/compositing/colourTransfer';

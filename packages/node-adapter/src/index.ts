@@ -23,6 +23,8 @@ export type { OutputChunkWriter, OutputTarget, OutputTargetOptions } from './fil
 // Detection (exports below)
 export { createNodeFaceDetector } from './detect/createNodeFaceDetector';
 export type { NodeFaceDetectorOptions } from './detect/createNodeFaceDetector';
+export { createNodePersonSegmenter } from './detect/createNodePersonSegmenter';
+export type { NodePersonSegmenterOptions } from './detect/createNodePersonSegmenter';
 export { useNodeTfjsBackend } from './detect/nodeTfjsBackend';
 export type { NodeTfjsBackend } from './detect/nodeTfjsBackend';
 export { nodeModelBytesSource, nodeModelFilesDir } from './detect/nodeModelSource';

@@ -6,6 +6,7 @@ import { NodeTempStore } from './tempStore/nodeTempStore';
 import { NodeImageDecoder } from './decode/nodeImageDecoder';
 import type { NodeFaceDetectorOptions } from './detect/createNodeFaceDetector';
 import { createNodeFaceDetector } from './detect/createNodeFaceDetector';
+import { createNodePersonSegmenter } from './detect/createNodePersonSegmenter';
 import { createNodeVideoEncoder } from './encode/nodeVideoEncoder';
 
 /**
@@ -65,10 +66,15 @@ export async function createNodePlatform(options: NodePlatformOptions = {}): Pro
   const sweptTempFiles = tempStore.sweep();
   let encoder;
   let detector;
+  let segmenter;
   try {
     encoder = await createNodeVideoEncoder();
     detector = await createNodeFaceDetector({ ...options.detector, mode: 'image' });
+    // For templates that cut out the whole head; its model is small (0.3 MB) and loads in ms.
+    const { backend, modelsDir } = options.detector ?? {};
+    segmenter = await createNodePersonSegmenter({ ...(backend ? { backend } : {}), ...(modelsDir ? { modelsDir } : {}) });
   } catch (error) {
+    detector?.[Symbol.dispose]();
     tempStore.removeIfEmpty();
     throw error;
   }
@@ -82,6 +88,7 @@ export async function createNodePlatform(options: NodePlatformOptions = {}): Pro
       // which matters for photos only, and decodes a 720×1280 JPEG several times faster than the
       // residue-free decoder (docs/benchmarks.md, "Recorded backgrounds").
       backgroundImages: new NodeImageDecoder({ label: 'background.pixels' }),
+      segmenter,
     }),
     wipers: defaultWiperRegistry,
     ...(options.consentPolicy ? { consentPolicy: options.consentPolicy } : {}),
@@ -89,6 +96,7 @@ export async function createNodePlatform(options: NodePlatformOptions = {}): Pro
     sweptTempFiles,
     async [Symbol.asyncDispose]() {
       detector[Symbol.dispose]();
+      segmenter[Symbol.dispose]();
       // No stage writes a temp file today: the directory made above is empty and goes again.
       tempStore.removeIfEmpty();
     },

@@ -13,6 +13,7 @@ import type { FacePolicy } from '../select/facePolicy';
 import { selectFace } from '../select/selectFace';
 import type { ImageDecoder, DecodeLimits } from '../ports/imageDecoder';
 import type { RenderedVideo, Renderer } from '../ports/renderer';
+import type { CutoutWarning } from '../render/compositing/cutoutWarning';
 import type { VerifiedDeletionReceipt } from '../remote/deletionReceipt';
 import type { ConsentRecord } from '../privacy/consentRecord';
 import { assertConsent } from '../privacy/consentRecord';
@@ -120,6 +121,11 @@ export interface GeneratedVideo {
    * pinned keys and its input hash matched to the crop that was sent.
    */
   readonly deletionReceipt?: VerifiedDeletionReceipt;
+  /**
+   * What was rendered differently from what the template asked, e.g. a `head` cut-out that fell
+   * back to the face cut because no person was found under the face. Absent when none.
+   */
+  readonly warnings?: readonly CutoutWarning[];
 }
 
 const optionsSchema = z.object({
@@ -304,5 +310,6 @@ export async function generateVideo(options: GenerateVideoOptions, platform: Vop
     timings,
     receipt,
     ...(result.deletionReceipt ? { deletionReceipt: result.deletionReceipt } : {}),
+    ...(result.warnings ? { warnings: result.warnings } : {}),
   };
 }

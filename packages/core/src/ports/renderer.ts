@@ -5,6 +5,7 @@ import type { VerifiedDeletionReceipt } from '../remote/deletionReceipt';
 import type { Template } from '../templates/templateSchema';
 import type { TemplateAssets } from './templateAssets';
 import type { RgbaImage } from './rgbaImage';
+import type { CutoutWarning } from '../render/compositing/cutoutWarning';
 
 /**
  * Everything a renderer needs for one video. The photo and landmarks are read during
@@ -36,6 +37,8 @@ export interface RenderJob {
 export interface RenderedVideo extends EncodedVideo {
   /** The service's signed receipt, verified against pinned keys; absent for local rendering. */
   readonly deletionReceipt?: VerifiedDeletionReceipt;
+  /** What was rendered differently from the template's request (a head cut that fell back). */
+  readonly warnings?: readonly CutoutWarning[];
 }
 
 /**

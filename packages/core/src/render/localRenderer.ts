@@ -1,10 +1,16 @@
 import { fivePointsFromMesh } from '../align/fivePoints';
 import { createFaceCompositor } from './compositing/faceCompositor';
-import type { VideoCodecChoice, EncodedVideo, VideoEncoderPort } from '../ports/videoEncoder';
+import type { FaceCompositor } from './compositing/faceCompositor';
+import { createHeadLayer } from './compositing/headLayer';
+import { buildHeadMatte, headMatteWiper, headSegmentationRegion } from './compositing/headMatte';
+import type { CutoutWarning } from './compositing/cutoutWarning';
+import { cutoutWarning } from './compositing/cutoutWarning';
+import type { PersonSegmenter } from '../segment/personSegmenter';
+import type { VideoCodecChoice, VideoEncoderPort } from '../ports/videoEncoder';
 import type { EphemeralScope } from '../purge/ephemeralScope';
 import { AbortedError } from '../errors/abortedError';
 import { fitSimilarity } from '../geometry/fitSimilarity';
-import type { RenderJob, Renderer } from '../ports/renderer';
+import type { RenderJob, RenderedVideo, Renderer } from '../ports/renderer';
 import type { BackgroundFrames } from '../ports/backgroundSource';
 import type { ImageDecoder } from '../ports/imageDecoder';
 import { RecordedBackgroundSource } from '../backgrounds/recorded/recordedBackgroundSource';
@@ -34,6 +40,12 @@ export interface LocalRendererOptions {
    * fine). Without it such templates are refused; video and procedural backgrounds need none.
    */
   readonly backgroundImages?: ImageDecoder;
+  /**
+   * Finds the person in the photo, for templates whose `cutout` is `'head'` (run once per
+   * video, on a square around the face). Without it such templates fall back to the face cut,
+   * with a warning in the result.
+   */
+  readonly segmenter?: PersonSegmenter;
 }
 
 /**
@@ -51,7 +63,7 @@ export class LocalRenderer implements Renderer {
     this.#options = options;
   }
 
-  async render(job: RenderJob, scope: EphemeralScope): Promise<EncodedVideo> {
+  async render(job: RenderJob, scope: EphemeralScope): Promise<RenderedVideo> {
     const { template, signal } = job;
     if (template.background.kind === 'procedural') {
       return this.#renderFrames(job, scope.child('render'), new BackgroundRenderer(template));
@@ -72,11 +84,44 @@ export class LocalRenderer implements Renderer {
     }
   }
 
+  /**
+   * The layer that carries the photo into the frames: the whole head through its matte when the
+   * template asks for it and the photo has a person under the face, else the face oval.
+   */
+  async #cutOut(job: RenderJob, render: EphemeralScope, warnings: CutoutWarning[]): Promise<FaceCompositor> {
+    const { template, photo, landmarks, signal } = job;
+    const colourMatchStrength = template.colourMatch.strength;
+    if (template.cutout === 'head') {
+      const segmenter = this.#options.segmenter;
+      const region = segmenter ? headSegmentationRegion(landmarks) : undefined;
+      if (segmenter && region) {
+        render.hold(region, { kind: 'face-transform', label: 'head.region' });
+        const person = await segmenter.segment(photo, region, render, signal ? { signal } : {});
+        const head = buildHeadMatte(photo, landmarks, person.value);
+        person.purge();
+        if (head) {
+          const matte = render.hold(head, { kind: 'matte', label: 'head.matte', wiper: headMatteWiper });
+          const layer = createHeadLayer({ photo, matte: matte.value, scope: render, colourMatchStrength });
+          matte.purge();
+          return layer;
+        }
+      }
+      warnings.push(cutoutWarning(segmenter ? 'no-person-matte' : 'no-segmenter'));
+    }
+    return createFaceCompositor({
+      photo,
+      landmarks,
+      scope: render,
+      featherFraction: template.mask.feather,
+      colourMatchStrength,
+    });
+  }
+
   async #renderFrames(
     job: RenderJob,
     render: EphemeralScope,
     background: BackgroundRenderer | BackgroundFrames,
-  ): Promise<EncodedVideo> {
+  ): Promise<RenderedVideo> {
     const { template, signal } = job;
     const { width, height, frameCount, fps } = template;
     // A format-2 mesh track's data comes from the template's own files; this compositor follows
@@ -88,13 +133,8 @@ export class LocalRenderer implements Renderer {
     const photoPoints = render.hold(fivePointsFromMesh(job.landmarks), { kind: 'landmarks', label: 'photo.points5' });
     const framePoints = render.hold(new Float32Array(10), { kind: 'landmarks', label: 'frame.points5' });
     const frame = render.hold(new Uint8Array(width * height * 4), { kind: 'frame', label: 'frame' });
-    const compositor = createFaceCompositor({
-      photo: job.photo,
-      landmarks: job.landmarks,
-      scope: render,
-      featherFraction: template.mask.feather,
-      colourMatchStrength: template.colourMatch.strength,
-    });
+    const warnings: CutoutWarning[] = [];
+    const compositor = await this.#cutOut(job, render, warnings);
 
     const session = await this.#options.encoder.open(
       {
@@ -127,7 +167,8 @@ export class LocalRenderer implements Renderer {
         job.onProgress?.((index + 1) / frameCount);
       }
       step = 'mux';
-      return await session.finish();
+      const encoded = await session.finish();
+      return warnings.length > 0 ? { ...encoded, warnings } : encoded;
     } catch (error) {
       await session.cancel().catch(() => undefined);
       if (isVopopError(error)) throw error;

@@ -232,6 +232,12 @@ export const templateSchemaV1 = z
         strength: z.number().min(0).max(1).describe('0 keeps the photo colours, 1 matches the background fully.'),
       })
       .describe('How strongly the face is colour-matched to the background.'),
+    cutout: z
+      .enum(['face', 'head'])
+      .optional()
+      .describe(
+        "What is cut out of the photo: 'face' (default), the face through the feathered oval mask; 'head', the whole head with hair and a short neck fade, from a person segmentation (falls back to 'face', with a warning, where the photo has no person matte under the face).",
+      ),
   })
   .describe('A Vopop video template, format version 1.');
 

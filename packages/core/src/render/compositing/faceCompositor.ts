@@ -175,6 +175,30 @@ export function createFaceCompositor(options: FaceCompositorOptions): FaceCompos
   }
 }
 
+/**
+ * A compositor for any region of the photo cut out through a ready-made 8-bit mask instead of
+ * the face oval: the head layer's matte. Takes ownership of `mask` (`region.width ×
+ * region.height`, held and wiped with the compositor's scope, or zeroed here on a throw).
+ *
+ * @internal
+ */
+export function createMaskedCompositor(
+  photo: RgbaImage,
+  scope: EphemeralScope,
+  region: FaceRegion,
+  mask: Uint8Array,
+  options: { readonly colourMatchStrength: number; readonly label: string },
+): FaceCompositor {
+  try {
+    scope.throwIfClosed();
+    const { colourMatchStrength: strength, label } = options;
+    return new MeshFaceCompositor(scope, label, photo.pixels.value, photo.width, region, mask, strength, undefined);
+  } catch (error) {
+    mask.fill(0);
+    throw error;
+  }
+}
+
 class MeshFaceCompositor implements FaceCompositor {
   readonly #scope: EphemeralScope;
   readonly #strength: number;
