@@ -38,6 +38,7 @@ export async function contactSheet(
   }
   return sharp({ create: { width: Math.max(1, widest), height: Math.max(1, top - gap), channels: 4, background: '#ffffff' } })
     .composite(composites)
-    .png()
+    // A 256-colour palette: a contact sheet is for looking at, and it keeps docs/ small.
+    .png({ palette: true })
     .toBuffer();
 }

@@ -1,4 +1,5 @@
-import type { RenderJob, Template, VideoEncoderPort } from '@vopop/core';
+import type { RenderJob, Template, TemplateAssets, VideoEncoderPort } from '@vopop/core';
+import { loadMeshTrack } from '@vopop/core';
 import type { EphemeralScope } from '@vopop/core';
 import type { NodePlatform } from '@vopop/node-adapter';
 import { decodeVideoFile } from '@vopop/node-adapter';
@@ -78,6 +79,8 @@ export interface QualityRow {
 export interface QualityCase {
   readonly photo: FixturePhoto;
   readonly template: Template;
+  /** The template's files (a recorded background, a mesh track), from `loadTemplateFile`. */
+  readonly assets?: TemplateAssets;
 }
 
 /** Options of {@link measureCase}. */
@@ -99,7 +102,7 @@ type Series = Map<number, readonly [mouth: number, eyes: number]>;
 
 /** Measure one fixture on one template with every renderer, all from decoded-back videos. */
 export async function measureCase(
-  { photo, template }: QualityCase,
+  { photo, template, assets }: QualityCase,
   options: MeasureCaseOptions,
 ): Promise<QualityRow[]> {
   const { platform, encoder, embedder, photoEmbedding, renderers, frames, scope } = options;
@@ -109,18 +112,28 @@ export async function measureCase(
   // The frame before each detailed one is kept for flicker.
   const keepPrevious = new Set(frames.detailed.map((f) => f - 1));
 
-  const background = await renderTemplateBackground(template, encoder, scope, detailed);
+  const meshTrack = assets ? await loadMeshTrack(template, assets) : undefined;
+  const background = await renderTemplateBackground(template, encoder, scope, detailed, assets);
   const decodedBackground = new Map<number, Uint8Array>();
+  // Where the template has a face of its own (a recorded mesh track): the detector's error on it
+  // (the floor), and the actor's identity in the detailed frames.
+  const floor: number[] = [];
+  const actor = new Map<number, Float32Array>();
   await decodeVideoFile(background.video, {
-    onFrame: (rgba, _w, _h, index) => {
+    onFrame: async (rgba, _w, _h, index) => {
       if (detailed.has(index)) decodedBackground.set(index, rgba.slice());
+      if (!meshTrack || !analysed.has(index)) return;
+      const mesh = await detectInFrame(rgba, width, height, platform, scope);
+      if (!mesh) return;
+      floor.push(normalisedMeanError(mesh, meshTrack.frames[index]!));
+      if (detailed.has(index)) actor.set(index, embedder.embed(rgba, width, height, mesh));
     },
   });
 
-  const job: RenderJob = { photo: photo.image, landmarks: photo.landmarks, template };
+  const job: RenderJob = { photo: photo.image, landmarks: photo.landmarks, template, ...(assets ? { assets } : {}) };
   const measured: { row: Omit<QualityRow, 'mouth' | 'eyes'>; output: Series; driving: Series }[] = [];
   for (const renderer of renderers) {
-    const plan = renderer.plan(job);
+    const plan = renderer.plan(job, meshTrack);
     const regions = new Map<number, Uint8Array>();
     const tapped = tapEncoder(encoder, (index, rgba) => {
       const raw = background.raw.get(index);
@@ -133,6 +146,7 @@ export async function measureCase(
       const output: Series = new Map();
       const driving: Series = new Map();
       const identity: number[] = [];
+      const identityActor: number[] = [];
       const seams: ReturnType<typeof seamVisibility>[] = [];
       const flicker: number[] = [];
       const stills: { index: number; rgba: Uint8Array }[] = [];
@@ -149,7 +163,12 @@ export async function measureCase(
               detected++;
               placement.push(normalisedMeanError(mesh, framePlan.target));
               output.set(index, [mouthOpening(mesh), eyeAspectRatio(mesh)]);
-              if (detailed.has(index)) identity.push(cosineSimilarity(embedder.embed(rgba, width, height, mesh), photoEmbedding));
+              if (detailed.has(index)) {
+                const embedding = embedder.embed(rgba, width, height, mesh);
+                identity.push(cosineSimilarity(embedding, photoEmbedding));
+                const actorEmbedding = actor.get(index);
+                if (actorEmbedding) identityActor.push(cosineSimilarity(embedding, actorEmbedding));
+              }
             }
           }
           if (detailed.has(index)) {
@@ -174,9 +193,9 @@ export async function measureCase(
           detected,
           analysed: frames.analysed.length,
           placement: mean(placement),
-          placementFloor: undefined,
+          placementFloor: meshTrack ? mean(floor) : undefined,
           identityPhoto: mean(identity),
-          identityActor: undefined,
+          identityActor: identityActor.length > 0 ? mean(identityActor) : undefined,
           seamStep: mean(seams.map((s) => s.outputStep)),
           templateSeamStep: mean(seams.map((s) => s.templateStep)),
           gradientExcess: mean(seams.map((s) => s.gradientExcess)),

@@ -1,4 +1,4 @@
-import type { RenderJob, Renderer, VideoEncoderPort } from '@vopop/core';
+import type { MeshTrack, RenderJob, Renderer, VideoEncoderPort } from '@vopop/core';
 
 /**
  * What the harness knows about a rendered frame besides its pixels: where the renderer meant the
@@ -23,6 +23,10 @@ export interface QualityRenderer {
   readonly name: string;
   /** The renderer, encoding through `encoder` (the harness taps it to see frames before encoding). */
   create(encoder: VideoEncoderPort): Renderer;
-  /** The per-frame plan for `job` (its photo's face is `job.landmarks`), frames `0…frameCount−1`. */
-  plan(job: RenderJob): (frameIndex: number) => FramePlan;
+  /**
+   * The per-frame plan for `job` (its photo's face is `job.landmarks`), frames `0…frameCount−1`.
+   *
+   * @param meshTrack - the template's mesh track, for a template with a `mesh` face track
+   */
+  plan(job: RenderJob, meshTrack?: MeshTrack): (frameIndex: number) => FramePlan;
 }

@@ -44,7 +44,7 @@ export function rowCells(row: QualityRow): string[] {
     row.renderer,
     `${row.detected}/${row.analysed}`,
     fixed(row.placement, 3),
-    row.placementFloor === undefined ? 'n/a (no face in template)' : fixed(row.placementFloor, 3),
+    row.placementFloor === undefined ? 'n/a (no recorded face)' : fixed(row.placementFloor, 3),
     following(row.mouth),
     following(row.eyes),
     fixed(row.identityPhoto, 3),

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import type { Template } from '@vopop/core';
+import type { LoadedTemplate, Template } from '@vopop/core';
 import { EphemeralScope } from '@vopop/core';
 import { createNodePlatform, createNodeVideoEncoder } from '@vopop/node-adapter';
 import sharp from 'sharp';
@@ -21,7 +21,8 @@ import { shortenTemplate } from './shortenTemplate';
 export interface QualityRunOptions {
   /** Fixture photo file names (fixtures/faces). */
   readonly fixtures: readonly string[];
-  readonly templates: readonly Template[];
+  /** Built-in templates, or loaded template files (recorded backgrounds, mesh tracks). */
+  readonly templates: readonly (Template | LoadedTemplate)[];
   /** The renderer under test first, then the v1 compositor (listed once when it is the one under test). */
   readonly renderers: readonly QualityRenderer[];
   /** Analyse every `stride`-th frame. */
@@ -95,15 +96,18 @@ export async function runQuality(options: QualityRunOptions): Promise<QualityRun
 
   const rows: QualityRow[] = [];
   const sheets: string[] = [];
-  for (const full of options.templates) {
-    const template = options.frameCount ? shortenTemplate(full, options.frameCount) : full;
+  for (const entry of options.templates) {
+    const loaded = 'assets' in entry ? entry : undefined;
+    const full = loaded ? loaded.template : (entry as Template);
+    // A loaded template keeps its files' frame count: only built-ins are cut short.
+    const template = options.frameCount && !loaded ? shortenTemplate(full, options.frameCount) : full;
     const frames = selectFrames(template.frameCount, options.stride, options.detailCount);
     for (const [i, photo] of photos.entries()) {
       log(`quality: ${photo.name} × ${template.id}…`);
       const caseScope = scope.child('case');
       try {
         const measured = await measureCase(
-          { photo, template },
+          { photo, template, ...(loaded ? { assets: loaded.assets } : {}) },
           { platform, encoder, embedder, photoEmbedding: embeddings[i]!, renderers: options.renderers, frames, scope: caseScope },
         );
         rows.push(...measured);

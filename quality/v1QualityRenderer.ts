@@ -13,9 +13,9 @@ import type { FramePlan, QualityRenderer } from './qualityRenderer';
 export const v1QualityRenderer: QualityRenderer = {
   name: 'v1',
   create: (encoder) => new LocalRenderer({ encoder }),
-  plan(job) {
+  plan(job, meshTrack) {
     const landmarks = job.landmarks;
-    const track = resolveFaceTrack(job.template);
+    const track = resolveFaceTrack(job.template, meshTrack);
     const photoPoints = fivePointsFromMesh(landmarks);
     const framePoints = new Float32Array(10);
     const similarities: Affine2D[] = [];

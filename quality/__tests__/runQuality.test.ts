@@ -40,7 +40,7 @@ describe('pnpm quality --quick', () => {
     // v1 drives no expression: said so, not a number.
     expect(cell('mouth r')).toMatch(/^n\/a \(static/);
     // The face was placed where the similarity says, to within a tenth of the eye distance, and
-    // looks like the photo more than different fixture people look alike (0.5–0.7 here).
+    // looks like the photo far more than two different fixture people look alike (0.35–0.43).
     const row = run.rows[0]!;
     expect(row.placement).toBeLessThan(0.1);
     expect(row.identityPhoto).toBeGreaterThan(0.75);

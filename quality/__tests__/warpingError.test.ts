@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { faceHullMask } from '../metrics/faceHullMask';
 import { warpingError } from '../metrics/warpingError';
+import { meshBackwardMotion } from '../meshMotion';
 
 const width = 64;
 const height = 48;
@@ -64,5 +65,30 @@ describe('faceHullMask', () => {
     expect(mask.reduce((sum, v) => sum + v, 0)).toBe(200);
     expect(mask[10 * width + 15]).toBe(1);
     expect(mask[10 * width + 30]).toBe(0);
+  });
+});
+
+describe('meshBackwardMotion', () => {
+  // Two triangles making a square, and the same square moved and squashed in the previous frame.
+  const triangles = [0, 1, 2, 0, 2, 3];
+  const current = Float32Array.of(10, 10, 0, 40, 10, 0, 40, 30, 0, 10, 30, 0);
+  const previous = Float32Array.of(12, 11, 0, 32, 11, 0, 32, 21, 0, 12, 21, 0);
+
+  it('carries each pixel back through its triangle’s affine map', () => {
+    const motion = meshBackwardMotion(current, previous, triangles, width, height);
+    const out = new Float64Array(2);
+    // (25, 20) is halfway across and down: halfway in the previous square too.
+    expect(motion(25, 20, out)).toBe(true);
+    expect(out[0]).toBeCloseTo(22, 9);
+    expect(out[1]).toBeCloseTo(16, 9);
+    expect(motion(10, 10, out)).toBe(true);
+    expect(out[0]).toBeCloseTo(12, 9);
+    expect(out[1]).toBeCloseTo(11, 9);
+  });
+
+  it('gives no motion outside the mesh', () => {
+    const motion = meshBackwardMotion(current, previous, triangles, width, height);
+    expect(motion(5, 5, new Float64Array(2))).toBe(false);
+    expect(motion(50, 20, new Float64Array(2))).toBe(false);
   });
 });
