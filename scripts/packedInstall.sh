@@ -6,7 +6,7 @@
 #   - ESM import and CJS require of every entry in the exports maps, and the model files that
 #     @vopop/models ships inside its tarball (no install script is needed);
 #   - the `vopop` bin (from @vopop/cli): `templates`, `detect` on a photo, `web-assets` with its
-#     SHA-256 list;
+#     SHA-256 list, `serve` started, asked for /health and stopped;
 #   - the README's plain-JavaScript example (the block marked `snippet: packed-install`), run as
 #     gen.mjs on this Node (20 in CI): it must write an H.264 720×1280 3 s video (ffprobe);
 #   - a minimal Vite app that imports @vopop/web-adapter and uses @vopop/web-adapter/vite: its
@@ -121,6 +121,23 @@ node -e '
   }
   if (files.length !== 8) throw new Error(`${files.length} files listed`);
   console.log(`bin: vopop web-assets wrote ${files.length} files, each matching its listed SHA-256`);'
+
+# vopop serve starts @vopop/render-server (its dependencies came from the registry), answers
+# /health, and stops on SIGTERM: the top process ends, its worker notices and shuts down cleanly.
+./node_modules/.bin/vopop serve --port 0 --json > serve.log 2>&1 &
+serve_pid=$!
+for _ in $(seq 1 300); do grep -q '"event":"listening"' serve.log && break; sleep 0.2; done
+node -e '
+  const line = require("fs").readFileSync("serve.log", "utf8").split("\n").find((l) => l.includes("\"listening\""));
+  if (!line) throw new Error("vopop serve did not start");
+  const { url, keyId } = JSON.parse(line);
+  fetch(`${url}/health`).then((r) => {
+    if (r.status !== 200) throw new Error(`/health answered ${r.status}`);
+    console.log(`bin: vopop serve listened on ${url} (receipt key ${keyId.slice(0, 8)}…), /health 200`);
+  });' || { cat serve.log >&2; exit 1; }
+kill -TERM "$serve_pid"
+for _ in $(seq 1 300); do grep -q '"event":"stopped"' serve.log && break; sleep 0.2; done
+grep -q '"event":"stopped"' serve.log || { cat serve.log >&2; echo "packedInstall: vopop serve did not stop" >&2; exit 1; }
 
 # ── The README's plain-JavaScript example, as written ───────────────────────────────────────
 (cd "$repo" && node --import tsx scripts/docSnippets.ts extract packed-install README.md) > gen.mjs

@@ -18,6 +18,7 @@ export const exitCodes = {
   consent: 8,
   output: 9,
   tempStore: 10,
+  server: 11,
   aborted: 130,
 } as const;
 
@@ -38,6 +39,7 @@ const familyOf: Readonly<Record<string, number>> = {
   CONSENT_REQUIRED: exitCodes.consent,
   OUTPUT_WRITE: exitCodes.output,
   TEMP_STORE_UNSAFE: exitCodes.tempStore,
+  SERVER_LISTEN: exitCodes.server,
   ABORTED: exitCodes.aborted,
 };
 
@@ -65,5 +67,6 @@ export const exitCodeHelp = `Exit codes: 0 ok, 2 usage, 3 photo or video missing
 7 render/encode, 8 consent missing,
 9 output file refused or not written (exists without --force, a link or device, disk full),
 10 temp directory not private (another user's, a link, or open to others),
+11 vopop serve could not listen (port taken or not permitted, host not this machine's),
 130 aborted (Ctrl-C), 1 anything unexpected.
 `;

@@ -11,6 +11,7 @@ import { generateCommand } from './generateCommand';
 import { listenForInterrupt } from './interruptSignal';
 import { privacyCommand } from './privacyCommand';
 import { quoteArgument } from './quoteArgument';
+import { serveCommand } from './serveCommand';
 import { templateCommand } from './templateBuildCommand';
 import { telemetryCommand } from './telemetryCommand';
 import { templatesCommand } from './templatesCommand';
@@ -20,6 +21,7 @@ const commands: Readonly<Record<string, CliCommand>> = {
   detect: detectCommand,
   generate: generateCommand,
   privacy: privacyCommand,
+  serve: serveCommand,
   telemetry: telemetryCommand,
   template: templateCommand,
   templates: templatesCommand,
@@ -33,6 +35,8 @@ Commands:
   generate <photo>   make a face video from a photo, then wipe the photo (see vopop generate --help)
   privacy --config <file> --out <dir>
                      write the privacy manifest, Play answers, notice and retention schedule
+  serve [--port N] [--api-key K]
+                     run the render server for generate --remote, on loopback (see vopop serve --help)
   telemetry show     print what opt-in telemetry would send (see vopop telemetry --help)
   templates          list the built-in templates
   template build <video> -o <template.json>

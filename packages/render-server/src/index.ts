@@ -10,6 +10,8 @@ export type { RenderServer, RenderServerEnv, RenderServerLogEvent, RenderServerO
 export { listenRenderServer } from './listenRenderServer';
 export type { RenderServerCorsOptions } from './renderServerCors';
 export type { ListeningRenderServer } from './listenRenderServer';
+export { ServerListenError } from './serverListenError';
+export type { ServerListenFailure } from './serverListenError';
 export { createReceiptSigner } from './receiptSigner';
 export type { ReceiptSigner } from './receiptSigner';
 export { renderJob } from './renderJob';

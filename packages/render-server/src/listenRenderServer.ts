@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { RenderServer } from './createRenderServer';
+import { serverListenErrorFor } from './serverListenError';
 
 /**
  * A render server listening on a socket.
@@ -24,6 +25,8 @@ export interface ListeningRenderServer extends AsyncDisposable {
  * Listen on `hostname` (loopback by default: exposing the service is a deliberate choice, made
  * behind a TLS-terminating load balancer) and `port` (0 picks a free one).
  *
+ * @throws {@link ServerListenError} when the port is taken or not permitted, or the host is not
+ *   an address of this machine.
  * @public
  */
 export async function listenRenderServer(
@@ -31,9 +34,10 @@ export async function listenRenderServer(
   options: { readonly port?: number; readonly hostname?: string; readonly headersTimeoutMs?: number } = {},
 ): Promise<ListeningRenderServer> {
   const hostname = options.hostname ?? '127.0.0.1';
+  const requestedPort = options.port ?? 8787;
   const http = await new Promise<Server>((resolve, reject) => {
-    const created = serve({ fetch: server.app.fetch, port: options.port ?? 8787, hostname }, () => resolve(created as Server));
-    created.once('error', reject);
+    const created = serve({ fetch: server.app.fetch, port: requestedPort, hostname }, () => resolve(created as Server));
+    created.once('error', (error) => reject(serverListenErrorFor(error, hostname, requestedPort) ?? error));
   });
   // Slow clients cannot hold a slot forever: headers and the whole request have deadlines.
   http.headersTimeout = options.headersTimeoutMs ?? 10_000;

@@ -27,7 +27,8 @@ export type VopopErrorCode =
   | 'OUTPUT_WRITE'
   | 'MODEL_LOAD'
   | 'INFERENCE_FAILED'
-  | 'PERMISSION_DENIED';
+  | 'PERMISSION_DENIED'
+  | 'SERVER_LISTEN';
 
 /**
  * Base class of every error the SDK throws on purpose. `code` is a literal so that

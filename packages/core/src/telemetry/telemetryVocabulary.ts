@@ -32,6 +32,7 @@ export const telemetryErrorCodes = [
   'MODEL_LOAD',
   'INFERENCE_FAILED',
   'PERMISSION_DENIED',
+  'SERVER_LISTEN',
 ] as const satisfies readonly VopopErrorCode[];
 
 type MissingErrorCodes = Exclude<VopopErrorCode, (typeof telemetryErrorCodes)[number]>;
