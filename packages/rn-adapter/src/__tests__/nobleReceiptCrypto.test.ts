@@ -79,6 +79,16 @@ describe('nobleReceiptCrypto (pure JS, for Hermes)', () => {
       expect(await noble.verifyEd25519(publicKey, flipped, message)).toBe(web);
       expect(web).toBe(false);
     }
+    // RFC 8032's S < L check, as WebCrypto: the same signature with the group order L added to S
+    // (a second encoding of it, accepted by verifiers that skip the check) is refused by both.
+    const order = 2n ** 252n + 27742317777372353535851937790883648493n;
+    let sPlusL = order;
+    for (let i = 31; i >= 0; i--) sPlusL += BigInt(signature[32 + i]!) << BigInt(8 * i);
+    const malleated = Uint8Array.from(signature);
+    for (let i = 0; i < 32; i++) malleated[32 + i] = Number((sPlusL >> BigInt(8 * i)) & 0xffn);
+    expect(sPlusL < 2n ** 256n).toBe(true);
+    expect(await crypto.subtle.verify({ name: 'Ed25519' }, webKey, malleated, message)).toBe(false);
+    expect(await noble.verifyEd25519(publicKey, malleated, message)).toBe(false);
     // A key of the wrong length is no valid signature, not a crash.
     expect(await noble.verifyEd25519(publicKey.subarray(0, 31), signature, message)).toBe(false);
   });
