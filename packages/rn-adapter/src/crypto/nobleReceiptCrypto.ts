@@ -8,10 +8,10 @@ import type { ReceiptCrypto } from '@vopop/core';
  * Hermes has the `BigInt` they need). Pass it as the remote renderer's `crypto`;
  * `createRNPlatform` does so by default.
  *
- * Verification is strict RFC 8032 (`zip215: false`), as WebCrypto's is, so a receipt verifies on
- * the phone exactly when it verifies on Node or in a browser. The hash reads the face crop and
- * the video where they lie; `@noble/hashes` zero-fills its block buffer and message schedule
- * when the digest is taken.
+ * Verification is strict RFC 8032 (`zip215: false`): non-canonical point encodings and an S not
+ * below the group order are refused (WebCrypto refuses the latter too; the tests check both).
+ * The hash reads the face crop and the video where they lie; `@noble/hashes` zero-fills its
+ * block buffer and message schedule when the digest is taken.
  *
  * @example
  * ```ts
