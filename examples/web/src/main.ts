@@ -1,5 +1,18 @@
-import type { EphemeralHandle, GenerationProgress, PurgeReceipt, VopopClient, VopopWorkerInfo } from '@vopop/web-adapter';
-import { builtInTemplates, createVopopClient, defaultTemplateId, isVopopError } from '@vopop/web-adapter';
+import type { ConsentRecord, EphemeralHandle, GenerationProgress, PurgeReceipt, VopopClient, VopopWorkerInfo } from '@vopop/web-adapter';
+import {
+  builtInTemplates,
+  consentPolicyFor,
+  createVopopClient,
+  defaultTemplateId,
+  isVopopError,
+  parseSdkPrivacyConfig,
+  privacyNotice,
+} from '@vopop/web-adapter';
+// The one source of truth for what this app does with a photo: the notice shown below, the
+// consent it records and the policy the worker checks all come from it, and the same file gives
+// the app-store declarations (`vopop privacy --config privacy.config.json --out <dir>`).
+import privacySettings from '../privacy.config.json';
+import { noticeElements } from './noticeView';
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const element = document.getElementById(id);
@@ -11,7 +24,12 @@ const form = $<HTMLFormElement>('form');
 const photoInput = $<HTMLInputElement>('photo');
 const photoInfo = $<HTMLElement>('photo-info');
 const templateSelect = $<HTMLSelectElement>('template');
+const noticeBox = $<HTMLElement>('notice');
+const ageBox = $<HTMLInputElement>('age');
+const ageLabel = $<HTMLElement>('age-label');
 const consentBox = $<HTMLInputElement>('consent');
+const consentLabel = $<HTMLElement>('consent-label');
+const consentStatus = $<HTMLElement>('consent-status');
 const generateButton = $<HTMLButtonElement>('generate');
 const cancelButton = $<HTMLButtonElement>('cancel');
 const progressBar = $<HTMLProgressElement>('progress');
@@ -26,8 +44,19 @@ const receiptSection = $<HTMLElement>('receipt');
 const receiptSummary = $<HTMLElement>('receipt-summary');
 const receiptRows = $<HTMLElement>('receipt-rows');
 
-/** Notice version recorded with the consent; bump it when the consent text changes. */
-const noticeVersion = 'example-web-1';
+const privacyConfig = parseSdkPrivacyConfig(privacySettings);
+// This page renders on the device; a configuration that did not say so would show a notice that
+// does not describe what the page does.
+if (!privacyConfig.modes.includes('on-device')) throw new Error('privacy.config.json must list the on-device mode this page uses.');
+
+noticeBox.replaceChildren(...noticeElements(privacyNotice(privacyConfig)));
+ageLabel.textContent = `I am at least ${privacyConfig.minimumAge} years old.`;
+consentLabel.textContent =
+  `I am the person in the photo I pick (or have their permission), I have read the notice above ` +
+  `(version ${privacyConfig.noticeVersion}), and I agree that the photo is processed on this device, as it describes, to make the video.`;
+
+/** The person's agreement, recorded when both boxes are ticked; Generate waits for it (P8). */
+let consent: ConsentRecord | undefined;
 
 /**
  * Templates with a recorded background, served by this site (public/templates/): a video, and
@@ -78,6 +107,32 @@ let client: VopopClient | undefined;
 let prepared: Promise<VopopWorkerInfo> | undefined;
 let running: AbortController | undefined;
 let shown: Shown | undefined;
+/** Whether the first worker is still loading its models. */
+let preparing = false;
+
+/** Generate needs a consent record, an idle page, and the first worker's start behind it. */
+function refreshGenerate(): void {
+  generateButton.disabled = preparing || running !== undefined || consent === undefined;
+}
+
+/** Record (or withdraw) the consent from the two boxes, with the notice version it was given under. */
+function recordConsent(): void {
+  consent =
+    ageBox.checked && consentBox.checked
+      ? {
+          purpose: 'face-video',
+          processing: 'on-device',
+          noticeVersion: privacyConfig.noticeVersion,
+          grantedAt: new Date().toISOString(),
+          ageConfirmation: { method: 'self-declared', minimumAge: privacyConfig.minimumAge },
+        }
+      : undefined;
+  consentStatus.textContent = consent
+    ? `Consent recorded: notice ${consent.noticeVersion}, processing on this device, age ${privacyConfig.minimumAge}+ confirmed.`
+    : 'Generate is available once you have confirmed your age and agreed.';
+  consentStatus.dataset['recorded'] = String(consent !== undefined);
+  refreshGenerate();
+}
 
 /** Where the overall bar sits for each stage: rendering is most of the work. */
 const stageSpans: Readonly<Record<GenerationProgress['stage'], readonly [number, number, string]>> = {
@@ -114,7 +169,7 @@ function describe(error: unknown): string {
     case 'IMAGE_TOO_LARGE':
       return `This photo is too large. ${error.message}`;
     case 'CONSENT_REQUIRED':
-      return 'Please tick the consent box first.';
+      return 'Please read the notice, confirm your age and agree first.';
     case 'TEMPLATE_INVALID':
       return `This template cannot be used. ${error.message}`;
     default:
@@ -163,7 +218,7 @@ function discard(): void {
 }
 
 function setBusy(busy: boolean): void {
-  generateButton.disabled = busy;
+  refreshGenerate();
   cancelButton.disabled = !busy;
   photoInput.disabled = busy;
   templateSelect.disabled = busy;
@@ -174,6 +229,8 @@ function startClient(): Promise<VopopWorkerInfo> {
     worker: () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'vopop' }),
     modelsUrl: '/vopop/models/',
     wasmUrl: '/vopop/tfjs/',
+    // The worker refuses a record for another notice version or without the age confirmation.
+    consentPolicy: consentPolicyFor(privacyConfig),
   });
   return client.ready();
 }
@@ -183,7 +240,8 @@ function startClient(): Promise<VopopWorkerInfo> {
  * before anyone presses Generate, so none of that start-up lands on the page mid-generation.
  */
 function prepareFirstWorker(): void {
-  generateButton.disabled = true;
+  preparing = true;
+  refreshGenerate();
   stageLabel.textContent = 'Preparing…';
   prepared = startClient();
   prepared.then(
@@ -199,7 +257,8 @@ function prepareFirstWorker(): void {
       document.body.dataset['ready'] = 'false';
     },
   ).finally(() => {
-    if (!running) generateButton.disabled = false;
+    preparing = false;
+    refreshGenerate();
   });
 }
 
@@ -254,16 +313,18 @@ async function generate(): Promise<void> {
     say('Choose a photo first.', 'error');
     return;
   }
-  if (!consentBox.checked) {
-    say('Please tick the consent box first: the video cannot be made without it.', 'error');
+  if (!consent) {
+    say('Please read the notice, confirm your age and agree first: the video cannot be made without it.', 'error');
     return;
   }
+  // The record as it stands when Generate is pressed is the one this video is made under.
+  const agreed = consent;
   discard();
   receiptSection.hidden = true;
+  running = new AbortController();
   setBusy(true);
   say('Working on this device…');
   progressBar.value = 0;
-  running = new AbortController();
   let photo: ArrayBuffer | undefined;
   // Marks around the generation itself, so its effect on the page can be measured apart from
   // what showing the video costs afterwards.
@@ -277,12 +338,7 @@ async function generate(): Promise<void> {
     photo = await file.arrayBuffer();
     const result = await client.generate({
       photo,
-      consent: {
-        purpose: 'face-video',
-        processing: 'on-device',
-        noticeVersion,
-        grantedAt: new Date().toISOString(),
-      },
+      consent: agreed,
       ...chosenTemplate(),
       signal: running.signal,
       onProgress: showProgress,
@@ -322,4 +378,8 @@ async function generate(): Promise<void> {
   }
 }
 
+ageBox.addEventListener('change', recordConsent);
+consentBox.addEventListener('change', recordConsent);
+// A reload may keep the boxes ticked: what they show is what is recorded.
+recordConsent();
 prepareFirstWorker();

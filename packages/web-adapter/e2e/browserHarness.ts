@@ -192,17 +192,25 @@ export async function longTasksDuringGeneration(session: ExampleSession, limitMs
     .filter((duration) => duration > limitMs);
 }
 
-/** Pick a photo (a fixture name or raw bytes), tick consent, press Generate, wait for the end. */
+/**
+ * Accept the page's notice the way a person does: confirm the age and agree, which records the
+ * consent and enables Generate.
+ */
+export async function acceptNotice(page: Page): Promise<void> {
+  await page.check('#age');
+  await page.check('#consent');
+}
+
+/** Pick a photo (a fixture name or raw bytes), accept the notice, press Generate, wait for the end. */
 export async function generate(
   session: ExampleSession,
   photo: string | { readonly name: string; readonly mimeType: string; readonly buffer: Buffer },
-  options: { readonly consent?: boolean; readonly template?: string; readonly wait?: boolean } = {},
+  options: { readonly template?: string; readonly wait?: boolean } = {},
 ): Promise<void> {
   const { page } = session;
   await page.setInputFiles('#photo', typeof photo === 'string' ? path.join(facesDir, photo) : photo);
   if (options.template) await page.selectOption('#template', options.template);
-  if (options.consent ?? true) await page.check('#consent');
-  else await page.uncheck('#consent');
+  await acceptNotice(page);
   await session.resetProbe();
   await page.click('#generate');
   if (options.wait ?? true) await waitUntilIdle(page);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { getBuiltInTemplate, parseTemplate, renderBackground } from '@vopop/core';
+import { getBuiltInTemplate, noCollectionStatement, parseSdkPrivacyConfig, parseTemplate, privacyNotice, renderBackground } from '@vopop/core';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { vopopCsp } from '@vopop/web-adapter/vite';
 import type { ExampleSession } from './browserHarness';
@@ -321,15 +321,43 @@ describe('examples/web in Chromium', () => {
     }
   });
 
-  it('refuses to start without consent: no photo reaches the worker', async () => {
+  it('shows the notice generated from its privacy configuration; Generate stays disabled until consent is recorded', async () => {
     const { page } = session;
-    expect(session.workers).toHaveLength(1);
-    await generate(session, 'astronaut.png', { consent: false });
-    expect((await message(page)).text).toMatch(/consent/i);
+    const settings = parseSdkPrivacyConfig(JSON.parse(readFileSync(path.join(exampleRoot, 'privacy.config.json'), 'utf8')));
+    // The notice on the page is the generator's, for the app's own configuration: every line of
+    // its text is there (the Markdown marks aside), the on-device statement of no collection too.
+    const shown = await page.innerText('#notice');
+    const noticeLines = privacyNotice(settings)
+      .split('\n')
+      .map((line) => line.replace(/^#+ |^- /, '').trim())
+      .filter(Boolean);
+    for (const line of noticeLines) expect(shown).toContain(line);
+    expect(shown).toContain(noCollectionStatement);
+    expect(await page.innerText('#age-label')).toContain(`at least ${settings.minimumAge}`);
+    expect(await page.innerText('#consent-label')).toContain(settings.noticeVersion);
+
+    // Without a recorded consent Generate cannot be pressed, even with a photo picked; the age
+    // box alone is not consent, nor is agreeing without it.
+    await page.setInputFiles('#photo', path.join(facesDir, 'astronaut.png'));
+    expect(await page.isDisabled('#generate')).toBe(true);
+    await page.check('#age');
+    expect(await page.isDisabled('#generate')).toBe(true);
+    await page.uncheck('#age');
+    await page.check('#consent');
+    expect(await page.isDisabled('#generate')).toBe(true);
+    expect(await page.getAttribute('#consent-status', 'data-recorded')).toBe('false');
+    await page.check('#age');
+    expect(await page.isEnabled('#generate')).toBe(true);
+    expect(await page.getAttribute('#consent-status', 'data-recorded')).toBe('true');
+    expect(await page.innerText('#consent-status')).toContain(settings.noticeVersion);
+    // Withdrawing disables it again.
+    await page.uncheck('#consent');
+    expect(await page.isDisabled('#generate')).toBe(true);
+
+    // Nothing was sent: no receipt, no progress, and the worker prepared on load is untouched.
     expect(await page.isHidden('#receipt')).toBe(true);
     expect(await page.isHidden('#result')).toBe(true);
     expect(await page.evaluate(() => document.querySelector<HTMLProgressElement>('#progress')!.value)).toBe(0);
-    // The worker prepared on load was never used, so it is still there, and no other started.
     expect(session.workers).toHaveLength(1);
     expect(session.workers[0]!.closed).toBe(false);
   });
