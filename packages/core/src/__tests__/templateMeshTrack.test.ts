@@ -256,6 +256,9 @@ describe('mesh data files', () => {
     expect(points[0]).toBeCloseTo(330 + 12 * meanCos, 1);
     expect(points[1]).toBeCloseTo(530 + 6 * meanSin, 1);
     expect(points[2]).toBeCloseTo(450 + 12 * meanCos, 1);
+    // Asked again for the same template and files (the loader, then the renderer): read once.
+    expect(await loadMeshTrack(template, assets)).toBe(track);
+    expect(assets.reads).toHaveLength(1);
     expect(templateError(() => resolveFaceTrack(template)).issues[0]!.path).toBe('faceTrack.data');
     // Points and keyframes tracks have no mesh data and read nothing.
     expect(await loadMeshTrack(builtInTemplates[0]! as Template, assets)).toBeUndefined();
