@@ -196,7 +196,7 @@ export async function longTasksDuringGeneration(session: ExampleSession, limitMs
  * Accept the page's notice the way a person does: confirm the age and agree, which records the
  * consent and enables Generate.
  */
-export async function acceptNotice(page: Page): Promise<void> {
+async function acceptNotice(page: Page): Promise<void> {
   await page.check('#age');
   await page.check('#consent');
 }
