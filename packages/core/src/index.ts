@@ -186,6 +186,9 @@ export type { TemplateIssue } from './errors/templateInvalidError';
 
 // Compositing (exports below)
 export { createFaceCompositor } from './render/compositing/faceCompositor';
+export { createMeshCompositor } from './render/mesh/meshCompositor';
+export type { MeshCompositor, MeshCompositorOptions } from './render/mesh/meshCompositor';
+export type { RenderQuality } from './render/mesh/renderQuality';
 export type { FaceCompositor, FaceCompositorOptions } from './render/compositing/faceCompositor';
 export { createHeadLayer } from './render/compositing/headLayer';
 export type { HeadLayerOptions } from './render/compositing/headLayer';
@@ -294,6 +297,6 @@ export type { OutputWriteReason } from './errors/outputWriteError';
 export { createTfliteFaceDetector } from './tflite/tfliteFaceDetector';
 export type { TfliteFaceDetectorOptions } from './tflite/tfliteFaceDetector';
 export type { TfliteModel, TfliteModelLoader } from './tflite/tfliteModel';
-export { tfliteFaceModelPins } from './tflite/tfliteModelPins';
+export { tfliteFaceModelPins, tfliteIrisModelPin } from './tflite/tfliteModelPins';
 export { ModelLoadError } from './tflite/modelLoadError';
 export { InferenceFailedError } from './tflite/inferenceFailedError';

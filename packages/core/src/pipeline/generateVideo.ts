@@ -13,6 +13,8 @@ import type { FacePolicy } from '../select/facePolicy';
 import { selectFace } from '../select/selectFace';
 import type { ImageDecoder, DecodeLimits } from '../ports/imageDecoder';
 import type { RenderedVideo, Renderer } from '../ports/renderer';
+import { renderQualities } from '../render/mesh/renderQuality';
+import type { RenderQuality } from '../render/mesh/renderQuality';
 import type { CutoutWarning } from '../render/compositing/cutoutWarning';
 import type { VerifiedDeletionReceipt } from '../remote/deletionReceipt';
 import type { ConsentRecord } from '../privacy/consentRecord';
@@ -80,6 +82,12 @@ export interface GenerateVideoOptions {
   /** Progress, per stage, 0…1. */
   readonly onProgress?: (progress: GenerationProgress) => void;
   /**
+   * How much work the renderer spends blending the face into the template (see
+   * {@link RenderQuality}): `'draft'` for slow devices and previews, `'standard'` (default), or
+   * `'high'`. It changes the seam only; where the face goes and how it moves are the same.
+   */
+  readonly quality?: RenderQuality;
+  /**
    * Called once with the purge receipt when the generation's scope has been purged, on every
    * path: success, error and abort. On success the receipt is also in the result.
    */
@@ -138,6 +146,7 @@ const optionsSchema = z.object({
   onPurged: z.custom<(r: PurgeReceipt) => void>((v) => typeof v === 'function', {
     message: 'onPurged must be a function',
   }).optional(),
+  quality: z.enum(renderQualities, { message: "quality must be 'draft', 'standard' or 'high'" }).optional(),
   signal: z.custom<AbortSignal>(
     (v) => typeof v === 'object' && v !== null && typeof (v as AbortSignal).aborted === 'boolean',
     { message: 'signal must be an AbortSignal' },
@@ -249,6 +258,7 @@ export async function generateVideo(options: GenerateVideoOptions, platform: Vop
           ...(assets ? { assets } : {}),
           onProgress: (fraction) => report('render', fraction),
           ...(signal ? { signal } : {}),
+          ...(options.quality ? { quality: options.quality } : {}),
         },
         scope,
       ),

@@ -5,6 +5,7 @@ import type { VerifiedDeletionReceipt } from '../remote/deletionReceipt';
 import type { Template } from '../templates/templateSchema';
 import type { TemplateAssets } from './templateAssets';
 import type { RgbaImage } from './rgbaImage';
+import type { RenderQuality } from '../render/mesh/renderQuality';
 import type { CutoutWarning } from '../render/compositing/cutoutWarning';
 
 /**
@@ -26,6 +27,11 @@ export interface RenderJob {
   readonly onProgress?: (fraction: number) => void;
   /** Stops rendering between frames. */
   readonly signal?: AbortSignal;
+  /**
+   * How much work to spend blending the face in: `'draft'`, `'standard'` (default) or `'high'`
+   * (see {@link RenderQuality}). Renderers that blend only one way ignore it.
+   */
+  readonly quality?: RenderQuality;
 }
 
 /**

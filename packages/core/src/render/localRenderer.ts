@@ -18,6 +18,7 @@ import { asyncDisposeSymbol } from '../purge/disposeSymbols';
 import { BackgroundRenderer } from './backgroundRenderer';
 import { resolveFaceTrack } from '../templates/resolveFaceTrack';
 import { loadMeshTrack } from '../templates/loadMeshTrack';
+import { createMeshFaceRenderer } from './mesh/meshFaceRenderer';
 import { TemplateInvalidError } from '../errors/templateInvalidError';
 import { RenderFailedError } from '../errors/renderFailedError';
 import type { RenderStage } from '../errors/renderFailedError';
@@ -46,13 +47,24 @@ export interface LocalRendererOptions {
    * with a warning in the result.
    */
   readonly segmenter?: PersonSegmenter;
+  /**
+   * How the face is drawn:
+   * - `'mesh'` (default): the face's own mesh is warped triangle by triangle onto where the
+   *   template's face is in each frame, so it turns, blinks, smiles and talks with the template
+   *   (a recorded template's face, or the built-in motion preset), keeping the user's shape.
+   *   With a `head` cut-out it is drawn over the head layer.
+   * - `'oval'`: the v1 compositor, a rigid feathered oval placed by five points (or the head
+   *   layer alone); kept as a fallback and as the baseline the mesh renderer is measured against.
+   */
+  readonly faceRenderer?: 'mesh' | 'oval';
 }
 
 /**
- * Renders on the device: for each template frame, draw the background, place the face where the
- * template's track says (a similarity fitted from the photo's five points to the frame's), blend
- * it through the feathered mask, and hand the frame to the encoder. One frame buffer is reused
- * for the whole video, so memory does not grow with its length.
+ * Renders on the device: for each template frame, draw the background, draw the face where the
+ * template's face is (by default its mesh warped onto the template's face mesh or, for built-in
+ * templates, onto a motion preset placed by the template's five-point track; see
+ * {@link LocalRendererOptions.faceRenderer}), and hand the frame to the encoder. One frame
+ * buffer is reused for the whole video, so memory does not grow with its length.
  *
  * @public
  */
@@ -134,7 +146,24 @@ export class LocalRenderer implements Renderer {
     const framePoints = render.hold(new Float32Array(10), { kind: 'landmarks', label: 'frame.points5' });
     const frame = render.hold(new Uint8Array(width * height * 4), { kind: 'frame', label: 'frame' });
     const warnings: CutoutWarning[] = [];
-    const compositor = await this.#cutOut(job, render, warnings);
+    // The mesh face is drawn last, over the head layer when the template cuts out the whole head
+    // (the head's hair and outline from the photo, the face itself alive on top of it).
+    const meshFace =
+      this.#options.faceRenderer !== 'oval'
+        ? createMeshFaceRenderer({
+            photo: job.photo,
+            landmarks: job.landmarks,
+            scope: render,
+            width,
+            height,
+            fps,
+            frameCount,
+            colourMatchStrength: template.colourMatch.strength,
+            ...(mesh ? { meshTrack: mesh } : {}),
+            ...(job.quality ? { quality: job.quality } : {}),
+          })
+        : undefined;
+    const compositor = !meshFace || template.cutout === 'head' ? await this.#cutOut(job, render, warnings) : undefined;
 
     const session = await this.#options.encoder.open(
       {
@@ -158,10 +187,13 @@ export class LocalRenderer implements Renderer {
         else await background.next(frame.value);
         track(index, framePoints.value);
         step = 'composite';
-        const fit = fitSimilarity(photoPoints.value, framePoints.value);
-        compositor.composite(frame.value, width, height, fit.transform);
-        fit.transform.fill(0);
-        fit.inverse.fill(0);
+        if (compositor) {
+          const fit = fitSimilarity(photoPoints.value, framePoints.value);
+          compositor.composite(frame.value, width, height, fit.transform);
+          fit.transform.fill(0);
+          fit.inverse.fill(0);
+        }
+        meshFace?.draw(frame.value, index, framePoints.value);
         step = 'encode';
         await session.addFrame(frame.value);
         job.onProgress?.((index + 1) / frameCount);
