@@ -1,16 +1,20 @@
+import { meshQualityRenderer } from './meshQualityRenderer';
 import type { QualityRenderer } from './qualityRenderer';
 import { v1QualityRenderer } from './v1QualityRenderer';
 
 /** Every renderer the harness can measure, by the name `--renderer` takes. */
 export const qualityRenderers = {
   v1: v1QualityRenderer,
+  'mesh-draft': meshQualityRenderer('draft'),
+  'mesh-standard': meshQualityRenderer('standard'),
+  'mesh-high': meshQualityRenderer('high'),
 } as const satisfies Record<string, QualityRenderer>;
 
 /** Names `--renderer` accepts. */
 export type QualityRendererName = keyof typeof qualityRenderers;
 
-/** The renderer measured when none is named: the newest one. */
-const defaultRenderer: QualityRendererName = 'v1';
+/** The renderer measured when none is named: the newest one, at its default quality. */
+const defaultRenderer: QualityRendererName = 'mesh-standard';
 
 /**
  * The renderer named on the command line, or the default.

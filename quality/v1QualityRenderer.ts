@@ -5,14 +5,14 @@ import { fitSimilarity } from '../packages/core/src/geometry/fitSimilarity';
 import type { FramePlan, QualityRenderer } from './qualityRenderer';
 
 /**
- * The v1 compositor (`LocalRenderer`): a rigid, feathered face placed by a similarity fitted
+ * The v1 compositor (`LocalRenderer` with `faceRenderer: 'oval'`): a rigid, feathered face placed by a similarity fitted
  * from the photo's five points to the frame's. Its target in frame `t` is the photo's whole mesh
  * through that similarity, and the face's motion from `t` back to `t − 1` is
  * `S(t−1) · S(t)⁻¹`: exactly what the compositor does, recomputed the way it computes it.
  */
 export const v1QualityRenderer: QualityRenderer = {
   name: 'v1',
-  create: (encoder) => new LocalRenderer({ encoder }),
+  create: (encoder) => new LocalRenderer({ encoder, faceRenderer: 'oval' }),
   plan(job, meshTrack) {
     const landmarks = job.landmarks;
     const track = resolveFaceTrack(job.template, meshTrack);
