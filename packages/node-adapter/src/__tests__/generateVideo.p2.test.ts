@@ -31,10 +31,12 @@ import {
   type HandleKind,
   type PurgeReceipt,
   type VideoEncoderPort,
+  type PersonSegmenter,
   type VopopPlatform,
   type Wiper,
   LocalRenderer,
 } from '@vopop/core';
+import { createNodePersonSegmenter } from '../detect/createNodePersonSegmenter';
 import { createNodePlatform, type NodePlatform } from '../nodePlatform';
 import { createNodeVideoEncoder } from '../encode/nodeVideoEncoder';
 import { facesDir as fixtures } from '../../../../fixtures/faces/facesDir';
@@ -53,20 +55,21 @@ const inside = vi.hoisted(() => ({
 
 vi.mock('../../../core/src/render/compositing/faceCompositor', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../../core/src/render/compositing/faceCompositor')>();
+  // The face oval and the head layer (a masked compositor) both fail on cue.
+  const failing = (real: ReturnType<typeof original.createFaceCompositor>) =>
+    new Proxy(real, {
+      get(target, key, receiver) {
+        if (key !== 'composite') return Reflect.get(target, key, receiver);
+        return (...args: Parameters<typeof real.composite>) => {
+          if (inside.compositeCalls++ === inside.compositeAt) throw new Error('injected: render:composite');
+          return real.composite(...args);
+        };
+      },
+    });
   return {
     ...original,
-    createFaceCompositor: (options: Parameters<typeof original.createFaceCompositor>[0]) => {
-      const real = original.createFaceCompositor(options);
-      return new Proxy(real, {
-        get(target, key, receiver) {
-          if (key !== 'composite') return Reflect.get(target, key, receiver);
-          return (...args: Parameters<typeof real.composite>) => {
-            if (inside.compositeCalls++ === inside.compositeAt) throw new Error('injected: render:composite');
-            return real.composite(...args);
-          };
-        },
-      });
-    },
+    createFaceCompositor: (options: Parameters<typeof original.createFaceCompositor>[0]) => failing(original.createFaceCompositor(options)),
+    createMaskedCompositor: (...args: Parameters<typeof original.createMaskedCompositor>) => failing(original.createMaskedCompositor(...args)),
   };
 });
 
@@ -128,11 +131,15 @@ const photos = {
 type PhotoKind = keyof typeof photos;
 const consent = { purpose: 'face-video', processing: 'on-device', noticeVersion: 'test', grantedAt: '2026-11-29T00:00:00Z' } as const;
 
-/** A real template, shrunk so that hundreds of generations fit in a test run. */
+/**
+ * A real template, shrunk so that hundreds of generations fit in a test run; it cuts out the
+ * whole head, so the person segmentation and its mattes run (and are checked) in every run.
+ */
 const base = builtInTemplates[0]!;
 const tinyTemplate = {
   ...base,
   id: 'p2-tiny',
+  cutout: 'head',
   width: 128,
   height: 160,
   fps: 10,
@@ -157,6 +164,7 @@ type Fault =
   | 'detect:after'
   | 'align:policy'
   | 'align:inside'
+  | 'segment:after'
   | 'render:background'
   | 'render:composite'
   | 'render:mid-frame'
@@ -169,17 +177,20 @@ type WiperSwap = { readonly kind: HandleKind; readonly wiper: 'no-op' | 'throws'
 
 let platform: NodePlatform;
 let encoder: VideoEncoderPort;
+let segmenter: PersonSegmenter;
 let tempDir: string;
 
 beforeAll(async () => {
   tempDir = mkdtempSync(join(tmpdir(), 'vopop-p2-'));
   platform = await createNodePlatform({ tempDirectory: join(tempDir, 'store') });
   encoder = await createNodeVideoEncoder();
+  segmenter = await createNodePersonSegmenter();
   // The tensor read-back below knows the wasm backend's heap layout; the cpu fallback would need its own.
   expect(platform.detector.backend).toBe('wasm');
 }, 120_000);
 afterAll(async () => {
   await platform?.[Symbol.asyncDispose]();
+  segmenter?.dispose();
   rmSync(tempDir, { recursive: true, force: true });
 });
 
@@ -231,7 +242,18 @@ function faulty(fault: Fault): VopopPlatform {
       },
     },
     detector,
-    renderer: new LocalRenderer({ encoder: faultyEncoder }),
+    renderer: new LocalRenderer({
+      encoder: faultyEncoder,
+      segmenter: Object.create(segmenter, {
+        segment: {
+          value: async (...args: Parameters<PersonSegmenter['segment']>) => {
+            const matte = await segmenter.segment(...args);
+            fail('segment:after');
+            return matte;
+          },
+        },
+      }) as PersonSegmenter,
+    }),
   };
 }
 
@@ -467,7 +489,7 @@ describe('generateVideo purges on every exit path (P2)', () => {
     expect(outcome.held.filter((h) => h.kind === 'temp-file')).toHaveLength(1);
     expect(outcome.tensors.released).toBeGreaterThan(100);
     expect(new Set(outcome.held.map((h) => h.kind))).toEqual(
-      new Set(['photo-bytes', 'temp-file', 'pixels', 'landmarks', 'aligned-face', 'face-transform', 'frame', 'video']),
+      new Set(['photo-bytes', 'temp-file', 'pixels', 'landmarks', 'matte', 'aligned-face', 'face-transform', 'frame', 'video']),
     );
     expect(problemsLeft(outcome, baseline)).toEqual([]);
   });
@@ -481,6 +503,7 @@ describe('generateVideo purges on every exit path (P2)', () => {
     ['detect:after', 'GENERATION_FAILED'],
     ['align:policy', 'FACE_TOO_SMALL'],
     ['align:inside', 'GENERATION_FAILED'],
+    ['segment:after', 'GENERATION_FAILED'],
     ['render:background', 'RENDER_FAILED'],
     ['render:composite', 'RENDER_FAILED'],
     ['render:mid-frame', 'RENDER_FAILED'],
