@@ -11,7 +11,7 @@ export const qualityRenderers = {
 } as const satisfies Record<string, QualityRenderer>;
 
 /** Names `--renderer` accepts. */
-export type QualityRendererName = keyof typeof qualityRenderers;
+type QualityRendererName = keyof typeof qualityRenderers;
 
 /** The renderer measured when none is named: the newest one, at its default quality. */
 const defaultRenderer: QualityRendererName = 'mesh-standard';

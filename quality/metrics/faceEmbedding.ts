@@ -30,7 +30,7 @@ const modelsRequire = createRequire(join(root, 'packages', 'models', 'package.js
 const tf = adapterRequire('@tensorflow/tfjs-core') as Tf;
 
 /** The reviewed faceres files: a changed byte anywhere fails the load (ModelIntegrityError). */
-export const faceresPins: readonly PinnedModelFile[] = [
+const faceresPins: readonly PinnedModelFile[] = [
   { name: 'faceres.json', bytes: 71_432, sha256: '5b83d49c0385d2e68a05122441b94226313677cae9fcc40b9587ad50079eb4df' },
   { name: 'faceres.bin', bytes: 6_978_814, sha256: '2c7d2d62b76c97528b736527aa09d310ea71743c9e3e79fb6c62d4b2d73af79b' },
 ];
@@ -43,7 +43,7 @@ const inputSide = 224;
  * that box is 1.38–1.44 × the larger side of the mesh's bounding box, centred on it; the mesh's
  * box is what every face here has, so the crop is taken from it with that factor.
  */
-export const cropFactor = 1.4;
+const cropFactor = 1.4;
 
 /** Embeds faces; dispose it to release the model's weights. */
 export interface FaceEmbedder extends Disposable {
