@@ -9,7 +9,7 @@ import type { ConsentPolicy, ConsentRecord, VerifiedDeletionReceipt, VopopWorker
 import { receiptHeader, sha256Hex, verifyDeletionReceipt } from '@vopop/core';
 import { createNodePlatform } from '@vopop/node-adapter';
 import type { NodePlatform } from '@vopop/node-adapter';
-import { createVopopCsp } from '@vopop/web-adapter/vite';
+import { createVopopCsp, vopopCsp } from '@vopop/web-adapter/vite';
 import { createReceiptSigner, createRenderServer, listenRenderServer } from '../../render-server/src/index';
 import type { ListeningRenderServer, ReceiptSigner } from '../../render-server/src/index';
 import type { FaultRequest } from '../../render-server/src/__tests__/support/faultServer';
@@ -45,6 +45,8 @@ let renderServer: ListeningRenderServer;
 let proxy: Awaited<ReturnType<typeof startRecordingProxy>>;
 let faultServer: Awaited<ReturnType<typeof startFaultServer>>;
 let site: StaticServer;
+/** The headers the site sends with every response (read per request). */
+const headers: Record<string, string> = {};
 let session: ExampleSession;
 let workerUrl: string;
 let planted: { photo: Buffer; rows: Uint8Array[] };
@@ -100,11 +102,12 @@ function remoteConfig(endpoint: string) {
   return { endpoint, apiKey, receiptKeys: [signer.publicKey] };
 }
 
-function generateWithClient(endpoint: string, photoUrl: string, consent: ConsentRecord): Promise<ClientRun> {
+/** Generate through the page's client for `endpoint` (one client, so one worker, per endpoint and label). */
+function generateWithClient(endpoint: string, photoUrl: string, consent: ConsentRecord, label = 'default'): Promise<ClientRun> {
   return session.page.evaluate(
-    ([url, remote, consentPolicy, request]) =>
-      (window as unknown as { vopopE2E: { generateWithClient: (...args: unknown[]) => Promise<ClientRun> } }).vopopE2E.generateWithClient(url, { remote, consentPolicy }, request),
-    [workerUrl, remoteConfig(endpoint), policy, { photoUrl, consent, template: tinyTemplate }] as const,
+    ([url, remote, consentPolicy, request, clientLabel]) =>
+      (window as unknown as { vopopE2E: { generateWithClient: (...args: unknown[]) => Promise<ClientRun> } }).vopopE2E.generateWithClient(url, { remote, consentPolicy }, request, clientLabel),
+    [workerUrl, remoteConfig(endpoint), policy, { photoUrl, consent, template: tinyTemplate }, label] as const,
   );
 }
 
@@ -144,7 +147,6 @@ beforeAll(async () => {
   // The page's origin is known once its server listens, and the render server's CORS names it;
   // the CSP names the render server's origin, known later: the header is filled in below,
   // before the page is opened.
-  const headers: Record<string, string> = {};
   site = await startStaticServer(dist, headers, {
     '/e2e/remote.html': { type: 'text/html; charset=utf-8', body: '<!doctype html><title>remote e2e</title><script type="module" src="/e2e/remote-page.js"></script>' },
     '/e2e/remote-page.js': { type: 'text/javascript; charset=utf-8', body: await bundlePage() },
@@ -303,5 +305,25 @@ describe('remote mode in Chromium, against the real render server', () => {
     expect(session.consoleLines.filter((line) => /Content Security Policy|Refused to|CORS/i.test(line))).toEqual([]);
     const foreign = session.requests.filter((url) => !url.startsWith(`${site.origin}/`) && !url.startsWith(`${proxy.url}/`) && !url.startsWith(`${faultServer.url}/`));
     expect(foreign).toEqual([]);
+  });
+
+  it('the worker\'s own CSP decides: without the endpoint in connect-src the crop never leaves', async () => {
+    // A new worker whose script is served under the on-device policy (a worker takes its CSP
+    // from its own response): the same call, and the browser blocks it before any byte is sent.
+    const before = proxy.captured().length;
+    headers['Content-Security-Policy'] = vopopCsp;
+    let run: ClientRun;
+    try {
+      run = await generateWithClient(proxy.url, '/e2e/portrait_small.jpg', remoteConsent(proxy.url), 'on-device policy');
+    } finally {
+      headers['Content-Security-Policy'] = createVopopCsp({ remoteEndpoints: [proxy.url, faultServer.url] });
+    }
+    expect(run.ok).toBe(false);
+    if (run.ok) return;
+    expect(run.code, run.message).toBe('RENDER_SERVICE');
+    expect(run.failure).toBe('network');
+    // Not even a preflight reached the service. The same endpoint, worker script and
+    // configuration succeed above under createVopopCsp's policy: only the policy differs.
+    expect(proxy.captured().length).toBe(before);
   });
 });

@@ -43,11 +43,15 @@ async function photoBytes(photoUrl: string): Promise<ArrayBuffer> {
   return response.arrayBuffer();
 }
 
-/** One client per configuration, kept for the page's life: each worker loads the models once. */
+/**
+ * One client per configuration and label, kept for the page's life: each worker loads the models
+ * once. A new label starts a new worker (whose script is fetched again, under the site's headers
+ * of the moment).
+ */
 const clients = new Map<string, VopopClient>();
 
-function clientFor(workerUrl: string, options: Pick<VopopClientOptions, 'remote' | 'consentPolicy'>): VopopClient {
-  const key = JSON.stringify([workerUrl, options]);
+function clientFor(workerUrl: string, options: Pick<VopopClientOptions, 'remote' | 'consentPolicy'>, label: string): VopopClient {
+  const key = JSON.stringify([workerUrl, options, label]);
   let client = clients.get(key);
   if (!client) {
     client = createVopopClient({
@@ -65,8 +69,9 @@ async function generateWithClient(
   workerUrl: string,
   options: Pick<VopopClientOptions, 'remote' | 'consentPolicy'>,
   request: { readonly photoUrl: string; readonly consent: ConsentRecord; readonly template: Template },
+  label = 'default',
 ): Promise<ClientRun> {
-  const client = clientFor(workerUrl, options);
+  const client = clientFor(workerUrl, options, label);
   let receiptKinds: string[] = [];
   let receiptOutcomes: { kind: string; outcome: string; verified: boolean | null }[] = [];
   try {
