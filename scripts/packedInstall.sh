@@ -44,7 +44,10 @@ done
 models_tgz=$(ls "$work"/tarballs/vopop-models-*.tgz)
 shipped=$(tar -tzf "$models_tgz" | grep -c '^package/files/.*\.\(json\|bin\)$' || true)
 step "packed: $(cd "$work/tarballs" && ls | tr '\n' ' ')(@vopop/models carries $shipped model files)"
-[ "$shipped" -eq 6 ] || { echo "packedInstall: @vopop/models must ship its 6 model files" >&2; exit 1; }
+# Every file the models' manifest pins (graphs and weights), checked again after the install.
+pinned=$(node -p "require('$repo/packages/models/dist/index.cjs').modelManifest.length")
+export PINNED_MODEL_FILES=$pinned
+[ "$shipped" -eq "$pinned" ] || { echo "packedInstall: @vopop/models must ship its $pinned pinned model files, not $shipped" >&2; exit 1; }
 
 # ── Install into a new project ──────────────────────────────────────────────────────────────
 app="$work/app"
@@ -69,7 +72,7 @@ import { vopopAssetFiles, vopopAssets, vopopCsp } from '@vopop/web-adapter/vite'
 assert.equal(typeof core.generateVideo, 'function');
 assert.equal(typeof node.createNodePlatform, 'function');
 assert.equal(node.generateVideo, core.generateVideo, 'the adapter re-exports the same core');
-assert.equal(models.modelManifest.length, 6);
+assert.equal(models.modelManifest.length, Number(process.env.PINNED_MODEL_FILES));
 for (const file of Object.values(modelFilePaths())) assert.ok(existsSync(file), file);
 for (const asset of vopopAssetFiles()) assert.ok(existsSync(asset.file), asset.file);
 assert.equal(vopopAssets().name, 'vopop-assets');
@@ -91,7 +94,7 @@ const { vopopAssetFiles } = require('@vopop/web-adapter/vite');
 
 assert.equal(typeof core.generateVideo, 'function');
 assert.equal(typeof node.createNodePlatform, 'function');
-assert.equal(models.modelManifest.length, 6);
+assert.equal(models.modelManifest.length, Number(process.env.PINNED_MODEL_FILES));
 for (const file of Object.values(modelFilePaths())) assert.ok(existsSync(file), file);
 for (const asset of vopopAssetFiles()) assert.ok(existsSync(asset.file), asset.file);
 assert.equal(exitCodes.consent, 8);
@@ -119,7 +122,8 @@ node -e '
     const bytes = readFileSync(`web-assets/${f.path}`);
     if (bytes.length !== f.bytes || createHash("sha256").update(bytes).digest("hex") !== f.sha256) throw new Error(f.path);
   }
-  if (files.length !== 8) throw new Error(`${files.length} files listed`);
+  // The pinned model files and the two tfjs wasm binaries.
+  if (files.length !== Number(process.env.PINNED_MODEL_FILES) + 2) throw new Error(`${files.length} files listed`);
   console.log(`bin: vopop web-assets wrote ${files.length} files, each matching its listed SHA-256`);'
 
 # vopop serve starts @vopop/render-server (its dependencies came from the registry), answers
