@@ -6,7 +6,8 @@ const usage = [
   'Usage: vopop templates [--json]',
   '',
   'Lists the built-in templates: id, title, frame size, fps, duration and licence.',
-  '  --json   print one JSON object { "templates": [...] } instead of a table',
+  '  --json   print one JSON object { "templates": [...] } instead of a table (with each',
+  '           template\'s cutout: "face" or "head")',
   '',
 ].join('\n');
 
@@ -24,6 +25,8 @@ export interface TemplateListing {
   readonly frameCount: number;
   readonly durationSeconds: number;
   readonly licence: string;
+  /** What is cut out of the photo: the face oval, or the whole head with hair (segmentation). */
+  readonly cutout: 'face' | 'head';
   /** True for the template used when none is chosen. */
   readonly isDefault: boolean;
 }
@@ -39,6 +42,7 @@ function templateListings(): TemplateListing[] {
     frameCount: t.frameCount,
     durationSeconds: Math.round((t.frameCount / t.fps) * 1000) / 1000,
     licence: t.licence,
+    cutout: t.cutout ?? 'face',
     isDefault: t.id === defaultTemplateId,
   }));
 }

@@ -25,6 +25,8 @@ describe('vopop templates', () => {
     const first = parsed.templates[0]!;
     expect(first).toMatchObject({ width: 720, height: 1280, fps: 30, frameCount: 90, durationSeconds: 3, licence: 'Apache-2.0' });
     expect(parsed.templates.filter((t) => t.isDefault).map((t) => t.id)).toEqual([defaultTemplateId]);
+    expect(parsed.templates.map((t) => t.cutout)).toEqual(builtInTemplates.map((t) => t.cutout ?? 'face'));
+    expect(parsed.templates.every((t) => t.cutout === 'face' || t.cutout === 'head')).toBe(true);
   });
 
   it('prints a table with id, title, size, fps, duration and licence by default', async () => {

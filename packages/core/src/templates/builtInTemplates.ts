@@ -48,6 +48,7 @@ const manifests: readonly unknown[] = [
     },
     mask: { shape: 'faceOval', feather: 0.1 },
     colourMatch: { strength: 0.35 },
+    cutout: 'head',
   },
   {
     ...common,
@@ -79,6 +80,7 @@ const manifests: readonly unknown[] = [
     },
     mask: { shape: 'faceOval', feather: 0.12 },
     colourMatch: { strength: 0.5 },
+    cutout: 'head',
   },
   {
     ...common,
@@ -114,6 +116,7 @@ const manifests: readonly unknown[] = [
     },
     mask: { shape: 'faceOval', feather: 0.08 },
     colourMatch: { strength: 0.3 },
+    cutout: 'head',
   },
   {
     ...common,
@@ -146,6 +149,7 @@ const manifests: readonly unknown[] = [
     },
     mask: { shape: 'faceOval', feather: 0.12 },
     colourMatch: { strength: 0.3 },
+    cutout: 'head',
   },
 ];
 
