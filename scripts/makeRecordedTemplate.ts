@@ -1,0 +1,130 @@
+/**
+ * `pnpm template:recorded`: makes the recorded example template, examples/templates/astronaut-performance/.
+ *
+ * No licensed video of an actor exists in this project, so the actor is a real photograph that is
+ * free to use: fixtures/faces/astronaut.png (NASA, public domain). The SDK's own pipeline animates
+ * it — `generateVideo` on a procedural template, whose mesh renderer drives the face with its
+ * built-in motion preset (blinks, a smile, talk-like mouth movement, a small turn and nod) — and
+ * encodes it as H.264. `vopop template build` then tracks that video into a format-2 mesh template,
+ * exactly as it would a filmed actor. The script writes the template folder (manifest, video, mesh
+ * data) and its NOTICE.md.
+ *
+ * `pnpm template:recorded` builds the packages first: the template is built by the `vopop` that
+ * ships (packages/cli/dist/cli.js).
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Template } from '@vopop/node-adapter';
+import { createNodePlatform, generateVideo, parseTemplate } from '@vopop/node-adapter';
+import { facesDir } from '../fixtures/faces/facesDir';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const id = 'astronaut-performance';
+const outDir = join(repoRoot, 'examples', 'templates', id);
+const photoName = 'astronaut.png';
+
+/**
+ * The performance: a calm lit backdrop, the face large in the frame and swaying gently, for 3 s.
+ * The face's expressions come from the mesh renderer's motion preset, its placement from here.
+ */
+const performance: Template = parseTemplate({
+  format: 'vopop-template',
+  version: 1,
+  id: 'performance',
+  title: 'Performance',
+  licence: 'Apache-2.0',
+  width: 360,
+  height: 640,
+  fps: 30,
+  frameCount: 90,
+  background: {
+    kind: 'procedural',
+    generator: {
+      name: 'lightSweep',
+      top: '#2b3a55',
+      bottom: '#c98a5b',
+      glow: '#ffe2b8',
+      bandWidth: 0.3,
+      periodFrames: 180,
+      angle: 20,
+      sparkles: 0,
+      seed: 12,
+    },
+  },
+  faceTrack: {
+    kind: 'keyframes',
+    interpolation: 'cubic',
+    keyframes: [
+      { frame: 0, x: 180, y: 300, scale: 270, angle: -3 },
+      { frame: 45, x: 188, y: 292, scale: 285, angle: 3 },
+      { frame: 89, x: 176, y: 302, scale: 275, angle: -2 },
+    ],
+  },
+  mask: { shape: 'faceOval', feather: 0.12 },
+  colourMatch: { strength: 0.2 },
+});
+
+const work = mkdtempSync(join(tmpdir(), 'vopop-recorded-template-'));
+try {
+  const source = join(work, `${id}.mp4`);
+  {
+    await using platform = await createNodePlatform();
+    const consent = { purpose: 'face-video', processing: 'on-device', noticeVersion: 'example-template', grantedAt: new Date().toISOString() } as const;
+    const result = await generateVideo({ photo: readFileSync(join(facesDir, photoName)), consent, template: performance }, platform);
+    try {
+      writeFileSync(source, result.video.value);
+    } finally {
+      result.video.purge();
+    }
+  }
+  rmSync(outDir, { recursive: true, force: true });
+  // `vopop template build`, as a user would run it on a filmed clip.
+  execFileSync(
+    process.execPath,
+    [
+      join(repoRoot, 'packages', 'cli', 'dist', 'cli.js'),
+      'template', 'build', source,
+      '-o', join(outDir, 'template.json'),
+      '--id', id,
+      '--title', 'Astronaut performance',
+      '--licence', 'Apache-2.0',
+    ],
+    { stdio: 'inherit' },
+  );
+  const files = readdirSync(outDir).sort();
+  const sums = files.map((file) => `${createHash('sha256').update(readFileSync(join(outDir, file))).digest('hex')}  ${file}`);
+  writeFileSync(
+    join(outDir, 'NOTICE.md'),
+    `# ${id}: a recorded template made here
+
+A format-2 template (a video background and a 478-point mesh face track) for examples and tests,
+made by \`scripts/makeRecordedTemplate.ts\` (\`pnpm template:recorded\`). No video of a person was
+filmed or downloaded for it.
+
+- **The face** is \`fixtures/faces/${photoName}\`: the NASA portrait of astronaut Eileen Collins, as
+  shipped in scikit-image's data, in the public domain (see fixtures/faces/NOTICE.md).
+- **The performance** (head sway, blinks, smile, talk-like mouth movement, a small turn and nod)
+  is the Vopop SDK's mesh renderer animating that photo with its built-in motion preset, over a
+  procedural light-sweep background drawn by the SDK, 360×640, 30 fps, 3 s, encoded as H.264 by
+  the SDK's encoder.
+- **The template** is what \`vopop template build\` tracked in that video: \`${id}.mp4\` is the
+  video itself, \`${id}.mesh.bin\` the smoothed mesh of every frame, \`template.json\` the manifest.
+
+Licence: Apache-2.0, like the rest of this repository (the photo is public domain; everything
+else was generated by this project's code).
+
+SHA-256 of the files as generated:
+
+\`\`\`
+${sums.join('\n')}
+\`\`\`
+`,
+  );
+  console.log(`wrote ${outDir}: ${files.join(', ')}, NOTICE.md`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
