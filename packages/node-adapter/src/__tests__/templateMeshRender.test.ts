@@ -13,6 +13,7 @@ import { facesDir } from '../../../../fixtures/faces/facesDir';
 import { createNodePlatform } from '../nodePlatform';
 import { buildTemplateFromVideo } from '../templateBuild/buildTemplateFromVideo';
 import { decodeVideoFile } from '../templates/decodeVideoFile';
+import { ffmpegPath, requireFfmpegTools } from './encodingTestKit';
 import { loadTemplateFile } from '../templates/loadTemplateFile';
 
 const consent = { purpose: 'face-video', processing: 'on-device', noticeVersion: 'test', grantedAt: '2026-12-03T00:00:00Z' } as const;
@@ -21,8 +22,9 @@ const folder = mkdtempSync(join(tmpdir(), 'vopop-mesh-render-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 beforeAll(() => {
+  requireFfmpegTools();
   // A slow push-in and sway over the photo, as a handheld camera would film it: 2 s at 15 fps.
-  execFileSync('ffmpeg', [
+  execFileSync(ffmpegPath, [
     '-v', 'error', '-y', '-loop', '1', '-i', join(facesDir, 'portrait.jpg'),
     '-vf', "zoompan=z='1.7+0.2*sin(on/9)':x='(iw-iw/zoom)/2+30*sin(on/7)':y='max(0,230-ih/zoom/2)':d=1:s=360x448:fps=15",
     '-frames:v', String(frames), '-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(folder, 'source.mp4'),
