@@ -1,7 +1,8 @@
 import type { DecodedVideoInfo, VideoFrameCallback } from '../encode/decodeVideo';
 
 /**
- * The files a template manifest names (its background images or video), read by the platform:
+ * The files a template manifest names (its background images or video, a format-2 mesh track's
+ * data file), read by the platform:
  * a folder on disk in Node, the app's own origin in a browser. Paths are the manifest's own,
  * relative to the manifest and already checked by the template schema; an implementation still
  * refuses any path that resolves outside the template's home (a symlink, a redirect) with a
@@ -13,8 +14,9 @@ import type { DecodedVideoInfo, VideoFrameCallback } from '../encode/decodeVideo
  */
 export interface TemplateAssets {
   /**
-   * The whole file at `path` (an image). Throws `TemplateInvalidError` naming `field` when it is
-   * missing, unreadable or outside the template's home, and `AbortedError` on abort.
+   * The whole file at `path` (an image, or mesh data). Throws `TemplateInvalidError` naming
+   * `field` when it is missing, unreadable or outside the template's home, and `AbortedError` on
+   * abort.
    */
   read(path: string, field: string, signal?: AbortSignal): Promise<Uint8Array>;
   /**

@@ -11,8 +11,9 @@ import { fetchTemplateFile } from './fetchTemplateFile';
  */
 export interface FetchTemplateAssetsOptions {
   /**
-   * Largest file accepted, in bytes. Default 64 MiB. A video background is fetched whole before
-   * it is decoded, so this bounds the memory one template can take.
+   * Largest file accepted, in bytes. Default 64 MiB (the largest mesh data file is 20.6 MB). A
+   * video background is fetched whole before it is decoded, so this bounds the memory one
+   * template can take.
    */
   readonly maxBytes?: number;
 }
@@ -20,8 +21,9 @@ export interface FetchTemplateAssetsOptions {
 const defaultMaxBytes = 64 * 1024 * 1024;
 
 /**
- * A template's files (background video or images) fetched from the folder its manifest is
- * served from: the browser's side of core's `TemplateAssets` port, for `RecordedBackgroundSource`.
+ * A template's files (background video or images, a format-2 mesh track's data file) fetched from
+ * the folder its manifest is served from: the browser's side of core's `TemplateAssets` port, for
+ * `RecordedBackgroundSource` and `loadMeshTrack`.
  *
  * Every asset path is resolved against the manifest URL and must stay, after resolution and after
  * any redirect, on the manifest's origin and under the manifest's folder; anything else, an HTTP
