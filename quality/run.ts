@@ -5,9 +5,12 @@
  *
  * `--quick`: one fixture, one template cut to a few frames (what the end-to-end test runs);
  * `--template FILE` (repeatable): also measure a template file, e.g. a recorded template made by
- * `vopop template build` (its own face gives the placement floor and the actor's identity);
+ * `vopop template build` (its own face gives the placement floor and the actor's identity); the
+ * recorded templates the project ships (examples/templates/NAME/template.json) are measured
+ * without asking, except in `--quick` runs;
  * `--out DIR`: write there instead of docs/.
  */
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtInTemplates, loadTemplateFile } from '@vopop/node-adapter';
@@ -25,13 +28,20 @@ const selected = rendererUnderTest(valueOf('--renderer'));
 const renderers = selected === qualityRenderers.v1 ? [selected] : [selected, qualityRenderers.v1];
 const outDir = resolve(valueOf('--out') ?? join(repoRoot, 'docs'));
 
-const templateFiles = args.flatMap((arg, i) => (arg === '--template' && args[i + 1] ? [args[i + 1]!] : []));
+const shippedDir = join(repoRoot, 'examples', 'templates');
+const shipped = quick || !existsSync(shippedDir)
+  ? []
+  : readdirSync(shippedDir)
+      .map((name) => join(shippedDir, name, 'template.json'))
+      .filter((file) => existsSync(file));
+const templateFiles = [...shipped, ...args.flatMap((arg, i) => (arg === '--template' && args[i + 1] ? [args[i + 1]!] : []))];
 const loaded = await Promise.all(templateFiles.map((file) => loadTemplateFile(resolve(file))));
 
 const started = performance.now();
 await runQuality({
   fixtures: quick ? ['astronaut.png'] : ['astronaut.png', 'portrait.jpg', 'three_people.jpg', 'portrait_small.jpg'],
-  templates: [...(quick ? builtInTemplates.slice(0, 1) : builtInTemplates), ...loaded],
+  // Recorded templates first: their rows carry the floor and the actor, the figures that matter most.
+  templates: [...loaded, ...(quick ? builtInTemplates.slice(0, 1) : builtInTemplates)],
   renderers,
   ...(quick ? { frameCount: 6, stride: 1, detailCount: 2 } : { stride: 3, detailCount: 4 }),
   outDir,
