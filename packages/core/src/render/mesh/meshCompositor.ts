@@ -257,14 +257,18 @@ class TriangleMeshCompositor implements MeshCompositor {
       for (let k = 0; k < triangleCount; k++) order.value[k] = k;
       this.#order = order;
       this.#scratch = { coefficients: this.#coefficients.value, depth: this.#depth.value, order: order.value };
-      const extent = scope.hold(Int32Array.of(cropX, cropY, cropWidth, cropHeight, 0, 0, -1, -1), {
+      // Small typed arrays get buffers of their own throughout: V8 keeps ones of 64 bytes or less
+      // inside its heap, where the collector may move them and leave an unwiped copy (P3).
+      const extentValues = new Int32Array(new ArrayBuffer(32));
+      extentValues.set([cropX, cropY, cropWidth, cropHeight, 0, 0, -1, -1]);
+      const extent = scope.hold(extentValues, {
         kind: transform,
         label: 'mesh.extent',
       });
       this.#extent = extent;
       this.#box = extent.value.subarray(4, 8);
       this.#stats = scope.hold(new Float64Array(19), { kind: face, label: 'mesh.colour-stats' });
-      this.#mouth = scope.hold(new Int32Array(7), { kind: face, label: 'mesh.mouth-colours' });
+      this.#mouth = scope.hold(new Int32Array(new ArrayBuffer(28)), { kind: face, label: 'mesh.mouth-colours' });
       measureLabStats(crop.value, this.#skin.value, this.#stats.value.subarray(0, 6));
       this.#pack(crop.value);
       this.#setMouthColours(this.#stats.value[0]!);

@@ -121,7 +121,7 @@ class RetargetedMotion implements MeshMotion {
     }
     this.#userInTemplate = scope.hold(new Float32Array(meshPointCount * 3), { kind: 'landmarks', label: 'motion.user-in-template' });
     for (let i = 0; i < meshPointCount; i++) applySimilarity3D(toTemplate, user.value, i, this.#userInTemplate.value, i);
-    this.#scratch = scope.hold(new Float32Array(3), { kind: 'landmarks', label: 'motion.scratch' });
+    this.#scratch = scope.hold(new Float32Array(new ArrayBuffer(12)), { kind: 'landmarks', label: 'motion.scratch' });
   }
 
   targetAt(frameIndex: number, _framePoints: Float32Array, out: Float32Array): void {
@@ -165,7 +165,11 @@ class PresetMotion implements MeshMotion {
     }
     this.#fps = fps;
     this.#user = user;
-    this.#photoFive = scope.hold(photoFive.slice(0, 10), { kind: 'landmarks', label: 'motion.photo-points5' });
+    // Small typed arrays get buffers of their own: V8 keeps ones of 64 bytes or less inside its
+    // heap, where the collector may move them and leave an unwiped copy behind (P3).
+    const five = new Float32Array(new ArrayBuffer(40));
+    five.set(photoFive.subarray(0, 10));
+    this.#photoFive = scope.hold(five, { kind: 'landmarks', label: 'motion.photo-points5' });
     const n = meshPointCount * 3;
     const basis = expressionBasis(user.value);
     const all = new Float32Array(3 * n);
@@ -189,10 +193,9 @@ class PresetMotion implements MeshMotion {
       cz += u[i * 3 + 2]!;
     }
     // The head turns about a point behind the face, near the neck's axis.
-    this.#frame = scope.hold(
-      Float64Array.of(cx / meshPointCount, cy / meshPointCount, cz / meshPointCount + 1.2 * iod, iod, (rx - lx) / iod, (ry - ly) / iod),
-      { kind: 'face-transform', label: 'motion.frame' },
-    );
+    const axes = new Float64Array(new ArrayBuffer(48));
+    axes.set([cx / meshPointCount, cy / meshPointCount, cz / meshPointCount + 1.2 * iod, iod, (rx - lx) / iod, (ry - ly) / iod]);
+    this.#frame = scope.hold(axes, { kind: 'face-transform', label: 'motion.frame' });
   }
 
   targetAt(frameIndex: number, framePoints: Float32Array, out: Float32Array): void {

@@ -117,12 +117,24 @@ export function fitSimilarity3D(
   for (let k = 0; k < 3; k++) {
     out[9 + k] = ct[k]! - (out[k * 3]! * cs[0]! + out[k * 3 + 1]! * cs[1]! + out[k * 3 + 2]! * cs[2]!);
   }
+  // The intermediate moments describe the face as much as the result does.
+  m.fill(0);
+  n.fill(0);
+  q.fill(0);
   return Number.isFinite(s) && s > 0;
 }
 
 /** Eigenvector of the largest eigenvalue of a symmetric 4×4 matrix (row-major), by Jacobi. */
 function largestEigenvector4(a: Float64Array): Float64Array {
   const v = Float64Array.of(1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1);
+  try {
+    return largestEigenvectorOf(a, v);
+  } finally {
+    v.fill(0);
+  }
+}
+
+function largestEigenvectorOf(a: Float64Array, v: Float64Array): Float64Array {
   for (let sweep = 0; sweep < 30; sweep++) {
     let off = 0;
     for (let p = 0; p < 4; p++) for (let q = p + 1; q < 4; q++) off += a[p * 4 + q]! ** 2;
@@ -158,7 +170,8 @@ function largestEigenvector4(a: Float64Array): Float64Array {
   }
   let best = 0;
   for (let k = 1; k < 4; k++) if (a[k * 5]! > a[best * 5]!) best = k;
-  const out = new Float64Array(4);
+  // A buffer of its own, as for every small typed array that holds a face-derived value (P3).
+  const out = new Float64Array(new ArrayBuffer(32));
   let norm = 0;
   for (let k = 0; k < 4; k++) {
     out[k] = v[k * 4 + best]!;

@@ -35,6 +35,7 @@ import {
   LocalRenderer,
   WasmImageDecoder,
   createFaceDetector,
+  createPersonSegmenter,
   createNodeVideoEncoder,
   generateVideo,
   typedArrayWiper,
@@ -100,6 +101,11 @@ function distinctiveWindows(view: ArrayBufferView, count: number): string[] {
   return scored.slice(0, count).map(({ at }) => hex(view, at, windowBytes));
 }
 
+/** Face meshes the mesh renderer holds (kind `'landmarks'`, Float32Array). */
+const meshLabels = new Set(['mesh.photo', 'mesh.target', 'mesh.frame-target', 'motion.user', 'motion.posed']);
+/** The face's pixels as the compositors hold them: the v1 crop, the mesh crop and its packed words. */
+const alignedFaceLabels = new Set(['compositor.crop', 'mesh.crop', 'mesh.packed']);
+
 /** Where to look in a value of this kind, read just before it is wiped. */
 function capture(kind: HandleKind, label: string, value: unknown): void {
   const { x, y, length } = args.noise;
@@ -110,7 +116,10 @@ function capture(kind: HandleKind, label: string, value: unknown): void {
     record('landmarks', hex((value as { points: Float32Array }).points, 0, windowBytes));
   } else if (kind === 'landmarks' && value instanceof Float32Array && label === 'photo.points5') {
     record('landmarks (5 points)', hex(value, 0, value.byteLength));
-  } else if (kind === 'aligned-face' && label === 'compositor.crop' && ArrayBuffer.isView(value)) {
+  } else if (kind === 'landmarks' && value instanceof Float32Array && meshLabels.has(label)) {
+    // The mesh renderer's copies of the face mesh: the photo's, and where it goes in a frame.
+    record('landmarks', hex(value, 0, windowBytes));
+  } else if (kind === 'aligned-face' && alignedFaceLabels.has(label) && ArrayBuffer.isView(value)) {
     for (const window of distinctiveWindows(value, 4)) record('aligned face', window);
   } else if (kind === 'frame' && label === 'frame' && ArrayBuffer.isView(value)) {
     for (const window of distinctiveWindows(value, 4)) record('frame (RGBA)', window);
@@ -124,6 +133,9 @@ function capture(kind: HandleKind, label: string, value: unknown): void {
       while (at + windowBytes <= value.byteLength && distinctBytes(value, at) < 40) at += windowBytes;
       if (at + windowBytes <= value.byteLength) record('video', hex(value, at, windowBytes));
     }
+  } else if (kind === 'matte' && label === 'photo.matte' && value && typeof value === 'object' && 'alpha' in value) {
+    // The person matte's probabilities: its soft edge (hair, shoulders) has the texture.
+    for (const window of distinctiveWindows((value as { alpha: Float32Array }).alpha, 4)) record('matte', window);
   }
 }
 
@@ -254,7 +266,9 @@ async function generateOnce(): Promise<number> {
   const encoder = await createNodeVideoEncoder({
     i420Wiper: { ...i420Wiper, wipe: (value) => (kept.push(value), i420Wiper.wipe(value)) },
   });
-  const renderer = new LocalRenderer({ encoder, codec: 'auto' });
+  // The built-in template cuts out the whole head: the person segmentation runs too.
+  const segmenter = await createPersonSegmenter({ tf, models: nodeModelBytesSource(), sha256: nodeSha256 });
+  const renderer = new LocalRenderer({ encoder, codec: 'auto', segmenter });
   const tensorMutant = args.mutant === 'tensors' || args.mutant === 'control';
   const tfForDetector = tensorMutant ? tfHidingTensorMemory() : tf;
   const watchingTf = new Proxy(tfForDetector, {
@@ -305,6 +319,7 @@ async function generateOnce(): Promise<number> {
   kept.push(result.video.value);
   result.video.purge(); // what the caller does once the video is saved
   detector[Symbol.dispose]();
+  segmenter[Symbol.dispose]();
   return result.receipt.totals.handles;
 }
 
