@@ -35,7 +35,6 @@ import {
   LocalRenderer,
   WasmImageDecoder,
   createFaceDetector,
-  createPersonSegmenter,
   createNodeVideoEncoder,
   generateVideo,
   typedArrayWiper,
@@ -133,9 +132,6 @@ function capture(kind: HandleKind, label: string, value: unknown): void {
       while (at + windowBytes <= value.byteLength && distinctBytes(value, at) < 40) at += windowBytes;
       if (at + windowBytes <= value.byteLength) record('video', hex(value, at, windowBytes));
     }
-  } else if (kind === 'matte' && label === 'photo.matte' && value && typeof value === 'object' && 'alpha' in value) {
-    // The person matte's probabilities: its soft edge (hair, shoulders) has the texture.
-    for (const window of distinctiveWindows((value as { alpha: Float32Array }).alpha, 4)) record('matte', window);
   }
 }
 
@@ -266,9 +262,7 @@ async function generateOnce(): Promise<number> {
   const encoder = await createNodeVideoEncoder({
     i420Wiper: { ...i420Wiper, wipe: (value) => (kept.push(value), i420Wiper.wipe(value)) },
   });
-  // The built-in template cuts out the whole head: the person segmentation runs too.
-  const segmenter = await createPersonSegmenter({ tf, models: nodeModelBytesSource(), sha256: nodeSha256 });
-  const renderer = new LocalRenderer({ encoder, codec: 'auto', segmenter });
+  const renderer = new LocalRenderer({ encoder, codec: 'auto' });
   const tensorMutant = args.mutant === 'tensors' || args.mutant === 'control';
   const tfForDetector = tensorMutant ? tfHidingTensorMemory() : tf;
   const watchingTf = new Proxy(tfForDetector, {
@@ -319,7 +313,6 @@ async function generateOnce(): Promise<number> {
   kept.push(result.video.value);
   result.video.purge(); // what the caller does once the video is saved
   detector[Symbol.dispose]();
-  segmenter[Symbol.dispose]();
   return result.receipt.totals.handles;
 }
 
