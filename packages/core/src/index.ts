@@ -297,6 +297,6 @@ export type { OutputWriteReason } from './errors/outputWriteError';
 export { createTfliteFaceDetector } from './tflite/tfliteFaceDetector';
 export type { TfliteFaceDetectorOptions } from './tflite/tfliteFaceDetector';
 export type { TfliteModel, TfliteModelLoader } from './tflite/tfliteModel';
-export { tfliteFaceModelPins } from './tflite/tfliteModelPins';
+export { tfliteFaceModelPins, tfliteIrisModelPin } from './tflite/tfliteModelPins';
 export { ModelLoadError } from './tflite/modelLoadError';
 export { InferenceFailedError } from './tflite/inferenceFailedError';

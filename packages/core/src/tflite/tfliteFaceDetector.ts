@@ -17,7 +17,9 @@ import { InferenceFailedError } from './inferenceFailedError';
 import { ModelLoadError } from './modelLoadError';
 import { sampleRgbToTensor } from './sampleRgbToTensor';
 import type { TfliteModel, TfliteModelLoader } from './tfliteModel';
-import { tfliteFaceModelPins } from './tfliteModelPins';
+import { tfliteFaceModelPins, tfliteIrisModelPin } from './tfliteModelPins';
+import { eyeCropToPhoto, eyeRegion, irisEyes, irisInputSide, irisOutputLength, writeIrisPoints } from './irisLandmarks';
+import type { LandmarkCount } from '../ports/faceDetector';
 import { nonMaxSuppression } from './nonMaxSuppression';
 
 /**
@@ -28,8 +30,16 @@ import { nonMaxSuppression } from './nonMaxSuppression';
 export interface TfliteFaceDetectorOptions {
   /** Turns verified model bytes into a runnable model (on React Native: `react-native-fast-tflite`). */
   readonly loadModel: TfliteModelLoader;
-  /** The model bytes; must pin the files of {@link tfliteFaceModelPins}. */
+  /**
+   * The model bytes; must pin the files of {@link tfliteFaceModelPins}, and
+   * {@link tfliteIrisModelPin} for iris points.
+   */
   readonly models: ModelBytesSource;
+  /**
+   * 478 adds the irises (points 468–477, MediaPipe's iris model on a crop of each eye); 468 is
+   * the mesh alone. Default: 478 when `models` lists `iris_landmark.tflite`, else 468.
+   */
+  readonly landmarks?: LandmarkCount;
   /** SHA-256, supplied by the platform. */
   readonly sha256: Sha256Function;
   /** The most faces reported per image, 1…20. Default 4. */
@@ -55,8 +65,8 @@ function exactBuffer(bytes: Uint8Array): ArrayBuffer {
     : bytes.slice().buffer;
 }
 
-async function loadVerified(name: string, options: TfliteFaceDetectorOptions): Promise<TfliteModel> {
-  const bytes = await readVerifiedFile(name, options.models, options.sha256, options.signal);
+async function loadVerified(name: string, options: TfliteFaceDetectorOptions, models: ModelBytesSource = options.models): Promise<TfliteModel> {
+  const bytes = await readVerifiedFile(name, models, options.sha256, options.signal);
   try {
     return await options.loadModel(exactBuffer(bytes));
   } catch (error) {
@@ -68,10 +78,12 @@ async function loadVerified(name: string, options: TfliteFaceDetectorOptions): P
  * MediaPipe's face pipeline on TFLite, written out in TypeScript so that every platform with a
  * TFLite interpreter shares it: the short-range detector on a letterboxed 128×128 copy (SSD
  * anchor decoding, weighted non-max suppression), then per face the 468-point landmark model on
- * a 192×192 crop turned upright by the eye line, its points projected back into the photo.
+ * a 192×192 crop turned upright by the eye line, its points projected back into the photo; with
+ * 478 landmarks, then per eye MediaPipe's iris model on a 64×64 crop around the mesh's eye
+ * corners (the person's left eye mirrored), its 5 iris points projected back as points 468–477.
  *
- * Both models are read through `options.models` and checked against {@link tfliteFaceModelPins}
- * (P9) before the runtime sees a byte. Every tensor made for a call (inputs and the runtime's
+ * Every model is read through `options.models` and checked against {@link tfliteFaceModelPins}
+ * and {@link tfliteIrisModelPin} (P9) before the runtime sees a byte. Every tensor made for a call (inputs and the runtime's
  * outputs) is held in a child scope and wiped before the call returns or throws.
  *
  * Throws `ModelIntegrityError` (bytes do not match the pin), {@link ModelLoadError} (the runtime
@@ -84,13 +96,29 @@ export async function createTfliteFaceDetector(options: TfliteFaceDetectorOption
   if (!Number.isInteger(maxFaces) || maxFaces < 1 || maxFaces > 20) {
     throw new InvalidArgumentError('createTfliteFaceDetector: maxFaces must be an integer in 1…20.');
   }
+  const landmarks = options.landmarks ?? (options.models.pinned.some((file) => file.name === tfliteIrisModelPin.name) ? 478 : 468);
+  if (landmarks !== 468 && landmarks !== 478) {
+    throw new InvalidArgumentError('createTfliteFaceDetector: landmarks must be 468 or 478.');
+  }
   const detectorModel = await loadVerified(tfliteFaceModelPins.detector.name, options);
   let landmarkModel: TfliteModel;
+  let irisModel: TfliteModel | undefined;
   try {
     landmarkModel = await loadVerified(tfliteFaceModelPins.landmarks.name, options);
   } catch (error) {
     detectorModel.dispose?.();
     throw error;
+  }
+  if (landmarks === 478) {
+    try {
+      // Checked against core's own pin, whatever the source lists: the converter's output is
+      // pinned here, not by the app.
+      irisModel = await loadVerified(tfliteIrisModelPin.name, options, { pinned: [tfliteIrisModelPin], read: (name, o) => options.models.read(name, o) });
+    } catch (error) {
+      detectorModel.dispose?.();
+      landmarkModel.dispose?.();
+      throw error;
+    }
   }
   const anchors = blazeFaceShortRangeAnchors();
   let disposed = false;
@@ -117,6 +145,10 @@ export async function createTfliteFaceDetector(options: TfliteFaceDetectorOption
       throw new InvalidArgumentError('detect(): the image size and its pixel buffer disagree.');
     }
     const work = scope.child('tflite');
+    // Faces found so far; not yet held by `scope` (that happens on return), so wiped here if a
+    // later step (the next face, an eye crop) fails.
+    const faces: FaceLandmarks[] = [];
+    let pending: Float32Array[] = [];
     try {
       const scale = detectorSide / Math.max(width, height);
       const letterbox = { scale, padX: (detectorSide - width * scale) / 2, padY: (detectorSide - height * scale) / 2 };
@@ -144,7 +176,6 @@ export async function createTfliteFaceDetector(options: TfliteFaceDetectorOption
       const area = (box: Float32Array) => (box[2]! - box[0]!) * (box[3]! - box[1]!);
       detections.sort((a, b) => area(b.box) - area(a.box));
 
-      const faces: FaceLandmarks[] = [];
       for (const detection of detections.slice(0, maxFaces)) {
         const region = faceRegionFromDetection(detection);
         const landmarkInput = work.hold(new Float32Array(landmarkSide * landmarkSide * 3), { kind: 'tensor', label: 'tflite.landmarks.input' }).value;
@@ -155,8 +186,9 @@ export async function createTfliteFaceDetector(options: TfliteFaceDetectorOption
         const presence = outputs.find((t) => t.length === 1);
         if (!mesh || !presence) throw new InferenceFailedError(tfliteFaceModelPins.landmarks.name, 'bad-output');
         if (1 / (1 + Math.exp(-presence[0]!)) < minFacePresence) continue;
-        const points = new Float32Array(meshPoints * 3);
+        const points = new Float32Array(landmarks * 3);
         const box = new Float32Array([Infinity, Infinity, -Infinity, -Infinity]);
+        pending = [points, box];
         for (let p = 0; p < meshPoints; p++) {
           const [x, y] = regionToPhoto(region, mesh[3 * p]! / landmarkSide, mesh[3 * p + 1]! / landmarkSide);
           points[3 * p] = x;
@@ -167,16 +199,34 @@ export async function createTfliteFaceDetector(options: TfliteFaceDetectorOption
           box[2] = Math.max(box[2]!, x);
           box[3] = Math.max(box[3]!, y);
         }
-        faces.push({ imageWidth: width, imageHeight: height, pointCount: meshPoints, points, box, score: new Float32Array([detection.score]) });
+        if (irisModel) {
+          for (let e = 0; e < irisEyes.length; e++) {
+            const eye = irisEyes[e]!;
+            const region = eyeRegion(points, eye.corners[0], eye.corners[1]);
+            const irisInput = work.hold(new Float32Array(irisInputSide * irisInputSide * 3), { kind: 'tensor', label: 'tflite.iris.input' }).value;
+            sampleRgbToTensor(pixels, width, height, irisInputSide, eyeCropToPhoto(region, eye.mirrored), { low: 0, high: 1 }, irisInput);
+            const irisOutputs = await run(irisModel, tfliteIrisModelPin.name, irisInput, work);
+            if (signal?.aborted) throw new AbortedError(signal.reason);
+            const eyeOutput = irisOutputs.find((t) => t.length === irisOutputLength);
+            if (!eyeOutput) throw new InferenceFailedError(tfliteIrisModelPin.name, 'bad-output');
+            writeIrisPoints(eyeOutput, region, eye.mirrored, points, eye.upper, eye.lower, points, meshPoints + 5 * e);
+          }
+        }
+        faces.push({ imageWidth: width, imageHeight: height, pointCount: landmarks, points, box, score: new Float32Array([detection.score]) });
+        pending = [];
       }
       return faces.map((face, i) => scope.hold(face, { kind: 'landmarks', label: `face.${i}`, wiper: faceLandmarksWiper }));
+    } catch (error) {
+      for (const part of pending) part.fill(0);
+      for (const face of faces) faceLandmarksWiper.wipe(face);
+      throw error;
     } finally {
       work.purge();
     }
   };
 
   const detector: FaceDetector = {
-    landmarks: meshPoints,
+    landmarks,
     maxFaces,
     mode: 'image',
     backend: 'tflite',
@@ -195,6 +245,7 @@ export async function createTfliteFaceDetector(options: TfliteFaceDetectorOption
       void queue.then(() => {
         detectorModel.dispose?.();
         landmarkModel.dispose?.();
+        irisModel?.dispose?.();
       });
     },
     [disposeSymbol]() {

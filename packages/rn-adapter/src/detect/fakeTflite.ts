@@ -31,6 +31,8 @@ export interface FakeTflite {
 const noFace: FakeTfliteRun = (_bytes, inputs) => {
   const size = inputs[0]?.length ?? 0;
   if (size === 128 * 128 * 3) return [new Float32Array(896 * 16).buffer, new Float32Array(896).fill(-100).buffer];
+  // The iris model: 71 eye contour points and 5 iris points per eye crop.
+  if (size === 64 * 64 * 3) return [new Float32Array(76 * 3).buffer];
   return [new Float32Array(468 * 3).buffer, new Float32Array([-100]).buffer];
 };
 

@@ -1,5 +1,5 @@
 import type { ModelBytesSource, TfliteModel, TfliteModelLoader } from '@vopop/core';
-import { tfliteFaceModelPins } from '@vopop/core';
+import { tfliteFaceModelPins, tfliteIrisModelPin } from '@vopop/core';
 
 /**
  * The part of `react-native-fast-tflite`'s native module the SDK uses: `createModel` from the
@@ -26,15 +26,20 @@ export function fastTfliteLoader(module: FastTfliteModule, delegates: ('metal' |
 }
 
 /**
- * The two face models' bytes, from wherever the app bundles them (`readModel` gets a pinned
- * file name: `face_detection_short_range.tflite` or `face_landmark.tflite`). The detector checks
- * every byte against the pins before use, so the source is trusted for availability only.
+ * The face models' bytes, from wherever the app bundles them (`readModel` gets a pinned file
+ * name: `face_detection_short_range.tflite`, `face_landmark.tflite`, and with `iris: true`
+ * `iris_landmark.tflite`, which `@vopop/models`' `scripts/convertIrisModel.mjs` writes). With
+ * the iris model the detector returns 478 points. The detector checks every byte against the
+ * pins before use, so the source is trusted for availability only.
  *
  * @public
  */
-export function tfliteModelSource(readModel: (name: string) => Promise<ArrayBuffer | Uint8Array>): ModelBytesSource {
+export function tfliteModelSource(
+  readModel: (name: string) => Promise<ArrayBuffer | Uint8Array>,
+  options: { readonly iris?: boolean } = {},
+): ModelBytesSource {
   return {
-    pinned: [tfliteFaceModelPins.detector, tfliteFaceModelPins.landmarks],
+    pinned: [tfliteFaceModelPins.detector, tfliteFaceModelPins.landmarks, ...(options.iris ? [tfliteIrisModelPin] : [])],
     read: async (name) => {
       const bytes = await readModel(name);
       return bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
