@@ -96,3 +96,12 @@ describe('the renderer’s fixed topology', () => {
     expect([...topology.vertexAlpha.subarray(468)].every((a) => a === 0)).toBe(true);
   });
 });
+
+describe('skin points', () => {
+  it('exclude the lids, brows and lips and cover most of the mesh', () => {
+    const { skinPoint } = faceTopology();
+    for (const i of [159, 145, 386, 374, 13, 14, 61, 291, 105, 334]) expect(skinPoint[i]).toBe(0);
+    for (const i of [1, 10, 152, 234, 454, 205, 425]) expect(skinPoint[i]).toBe(1);
+    expect(skinPoint.subarray(0, 468).reduce((a, b) => a + b, 0)).toBeGreaterThan(350);
+  });
+});

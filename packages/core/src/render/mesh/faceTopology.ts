@@ -29,6 +29,8 @@ export interface FaceTopology {
   readonly vertexAlpha: Uint8Array;
   /** For mouth triangles: per vertex 0 on the upper inner lip, 1 on the lower (else 0). */
   readonly mouthDepth: Float32Array;
+  /** Per vertex 1 where the point lies on skin, 0 on a lid, brow or lip (and on the ring). */
+  readonly skinPoint: Uint8Array;
 }
 
 /** Face-mesh points in the 468- and 478-point layouts alike. */
@@ -132,6 +134,8 @@ export function faceTopology(): FaceTopology {
   for (const i of r.lowerInnerLip) mouthDepth[i] = 1;
   mouthDepth[r.lowerInnerLip[0]!] = 0;
   mouthDepth[r.lowerInnerLip.at(-1)!] = 0;
-  cached = { vertexCount, triangles: Uint16Array.from(all), kinds, vertexAlpha, mouthDepth };
+  const skinPoint = new Uint8Array(vertexCount);
+  for (let i = 0; i < meshPointCount; i++) skinPoint[i] = features.has(i) ? 0 : 1;
+  cached = { vertexCount, triangles: Uint16Array.from(all), kinds, vertexAlpha, mouthDepth, skinPoint };
   return cached;
 }

@@ -371,8 +371,8 @@ class TriangleMeshCompositor implements MeshCompositor {
   }
 
   /**
-   * Measure the frame's colour under the face, sampled at the target mesh's points (468 samples
-   * spread over exactly the area the face will cover), and move the crop's colour toward it,
+   * Measure the frame's colour under the face, sampled at the target mesh's skin points (about 400
+   * samples spread over exactly the skin the face will cover), and move the crop's colour toward it,
    * once: matching per frame would make the face flicker as the background under it moves.
    */
   #matchColour(frame: Uint8Array, vertices: Float32Array): void {
@@ -380,7 +380,10 @@ class TriangleMeshCompositor implements MeshCompositor {
     const acc = stats.subarray(12, 19);
     acc.fill(0);
     const width = this.#frameWidth;
+    const skin = this.#topology.skinPoint;
     for (let i = 0; i < meshPointCount; i++) {
+      // Skin against skin: on a recorded template the actor's eyes, brows and lips are not skin.
+      if (skin[i] === 0) continue;
       const x = Math.floor(vertices[i * 3]!);
       const y = Math.floor(vertices[i * 3 + 1]!);
       if (x < 0 || y < 0 || x >= width || y >= this.#frameHeight) continue;
