@@ -11,6 +11,7 @@ import {
   LocalRenderer,
   WebCodecsVideoEncoder,
   createFaceDetector,
+  createPersonSegmenter,
   defaultWiperRegistry,
 } from '@vopop/core';
 import { BrowserImageDecoder } from './decode/browserImageDecoder';
@@ -83,6 +84,14 @@ export async function createBrowserPlatform(options: BrowserPlatformOptions): Pr
     ...(options.maxFaces ? { maxFaces: options.maxFaces } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
+  // For templates that cut out the whole head: the selfie model, from the same verified folder.
+  let segmenter;
+  try {
+    segmenter = await createPersonSegmenter({ tf, models, sha256: browserSha256, ...(options.signal ? { signal: options.signal } : {}) });
+  } catch (error) {
+    detector[Symbol.dispose]();
+    throw error;
+  }
   const decoder = new BrowserImageDecoder(options.decodeLimits ? { limits: options.decodeLimits } : {});
   const encoder = new WebCodecsVideoEncoder();
   const codec = options.codec ?? 'auto';
@@ -93,11 +102,12 @@ export async function createBrowserPlatform(options: BrowserPlatformOptions): Pr
     decoder,
     detector,
     // A recorded template's files come with it (`loadTemplateUrl` → `generateVideo`'s template).
-    renderer: new LocalRenderer({ encoder, codec, backgroundImages }),
+    renderer: new LocalRenderer({ encoder, codec, backgroundImages, segmenter }),
     wipers,
     backend,
     [Symbol.dispose]() {
       detector[Symbol.dispose]();
+      segmenter[Symbol.dispose]();
     },
   };
 }
