@@ -1,7 +1,7 @@
 /**
  * P3, memory forensics: after a generation and the caller's purge of the video, no copy of any
  * kind of personal data is left in the process's memory: photo bytes, decoded pixels, tensors,
- * landmarks, the aligned face, frames (RGBA and I420) and the encoded video.
+ * landmarks, the person matte, the aligned face, frames (RGBA and I420) and the encoded video.
  *
  * A child process (forensics/generateChild.ts, on the built `dist`) generates from a photo with
  * planted patterns: random bytes in a PNG ancillary chunk or a JPEG COM segment (file bytes), and
@@ -39,6 +39,7 @@ const kinds = [
   'tensors',
   'landmarks',
   'landmarks (5 points)',
+  'matte',
   'aligned face',
   'frame (RGBA)',
   'frame (I420)',
@@ -245,6 +246,7 @@ describe('memory forensics after a generation (P3)', () => {
     ['pixels', 'pixels', () => png],
     ['tensors', 'tensors', () => png],
     ['landmarks', 'landmarks', () => png],
+    ['matte', 'matte', () => png],
     ['aligned-face', 'aligned face', () => png],
     ['frame', 'frame (RGBA)', () => png],
     ['frame.i420', 'frame (I420)', () => png],

@@ -35,6 +35,7 @@ import {
   LocalRenderer,
   WasmImageDecoder,
   createFaceDetector,
+  createPersonSegmenter,
   createNodeVideoEncoder,
   generateVideo,
   typedArrayWiper,
@@ -132,6 +133,9 @@ function capture(kind: HandleKind, label: string, value: unknown): void {
       while (at + windowBytes <= value.byteLength && distinctBytes(value, at) < 40) at += windowBytes;
       if (at + windowBytes <= value.byteLength) record('video', hex(value, at, windowBytes));
     }
+  } else if (kind === 'matte' && label === 'photo.matte' && value && typeof value === 'object' && 'alpha' in value) {
+    // The person matte's probabilities: its soft edge (hair, shoulders) has the texture.
+    for (const window of distinctiveWindows((value as { alpha: Float32Array }).alpha, 4)) record('matte', window);
   }
 }
 
@@ -237,6 +241,25 @@ function captureTensor(tensor: tf.Tensor): void {
   if (wasm && backend.wasm) record('tensors', hex(backend.wasm.HEAPU8, wasm.memoryOffset + at, windowBytes));
 }
 
+/**
+ * A few textured windows of the segmenter's input tensor (a box-averaged square of the photo
+ * around the face), read where the backend keeps it. The detector's freed input lies in the same
+ * wasm heap that the segmentation then allocates from, so the segmenter's own input is where a
+ * tensor left unzeroed is still certain to be found.
+ */
+function captureSegmentationInput(tensor: tf.Tensor): void {
+  const backend = tf.backend() as unknown as {
+    data?: { get(id: object): { values?: ArrayBufferView } | undefined };
+    dataIdMap?: { get(id: object): { memoryOffset: number } | undefined };
+    wasm?: { HEAPU8: Uint8Array };
+  };
+  const wasm = backend.dataIdMap?.get(tensor.dataId);
+  const view =
+    backend.data?.get(tensor.dataId)?.values ??
+    (wasm && backend.wasm ? backend.wasm.HEAPU8.subarray(wasm.memoryOffset, wasm.memoryOffset + tensor.size * 4) : undefined);
+  if (view) for (const window of distinctiveWindows(view, 4)) record('tensors', window);
+}
+
 /** The real-length template, or its first frames only (the render still runs every stage). */
 function template(frames: number): unknown {
   const base = builtInTemplates[0]!;
@@ -262,7 +285,6 @@ async function generateOnce(): Promise<number> {
   const encoder = await createNodeVideoEncoder({
     i420Wiper: { ...i420Wiper, wipe: (value) => (kept.push(value), i420Wiper.wipe(value)) },
   });
-  const renderer = new LocalRenderer({ encoder, codec: 'auto' });
   const tensorMutant = args.mutant === 'tensors' || args.mutant === 'control';
   const tfForDetector = tensorMutant ? tfHidingTensorMemory() : tf;
   const watchingTf = new Proxy(tfForDetector, {
@@ -273,7 +295,13 @@ async function generateOnce(): Promise<number> {
             captureTensor(tensor);
             return tensor;
           }
-        : Reflect.get(target, property),
+        : property === 'tensor4d'
+          ? (...rest: Parameters<typeof tf.tensor4d>) => {
+              const tensor = tf.tensor4d(...rest);
+              captureSegmentationInput(tensor);
+              return tensor;
+            }
+          : Reflect.get(target, property),
   });
   const detector = await createFaceDetector({
     tf: watchingTf,
@@ -281,6 +309,10 @@ async function generateOnce(): Promise<number> {
     sha256: nodeSha256,
     mode: 'image',
   });
+  // The built-in template cuts out the whole head: the person segmentation runs too, on the
+  // detector's tfjs (so the tensor mutant hides its memory as well).
+  const segmenter = await createPersonSegmenter({ tf: watchingTf, models: nodeModelBytesSource(), sha256: nodeSha256 });
+  const renderer = new LocalRenderer({ encoder, codec: 'auto', segmenter });
   // The Buffer as read: the caller's own bytes are what the SDK must wipe.
   const photo = readFileSync(args.photo);
   kept.push(photo);
@@ -313,6 +345,7 @@ async function generateOnce(): Promise<number> {
   kept.push(result.video.value);
   result.video.purge(); // what the caller does once the video is saved
   detector[Symbol.dispose]();
+  segmenter[Symbol.dispose]();
   return result.receipt.totals.handles;
 }
 
