@@ -1,6 +1,6 @@
 /**
- * `@vopop/models`: the pinned face detector and landmark model files, and the SHA-256 manifest
- * that the detector checks every byte against before use. Platform-free: the Node file
+ * `@vopop/models`: the pinned face detector, landmark and selfie segmentation model files, and
+ * the SHA-256 manifest that every byte is checked against before use. Platform-free: the Node file
  * locations live in the `./node` entry (`src/node.ts`).
  *
  * @packageDocumentation
