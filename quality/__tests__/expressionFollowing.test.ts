@@ -35,6 +35,14 @@ describe('expressionFollowing', () => {
     expect(result.kind).toBe('static-output');
     expect(result.kind === 'static-output' && result.outputSpread).toBeCloseTo(standardDeviation(still), 12);
   });
+  it('says the output is static when it moves under 30 % as much as the template', () => {
+    // A blink moves the ratio by 0.25 (spread 0.087); a wobble of spread 0.02 is above the
+    // absolute floor but far too little to be following it.
+    const wobble = blink.map((_, i) => 0.3 + (i % 2 === 0 ? 0.02 : -0.02));
+    const result = expressionFollowing(blink, wobble);
+    expect(result.kind).toBe('static-output');
+    expect(result.kind === 'static-output' && result.outputSpread).toBeCloseTo(0.02, 9);
+  });
   it('says the template is static when the driving series does not move', () => {
     expect(expressionFollowing(Array(30).fill(0.3), blink).kind).toBe('static-template');
   });

@@ -6,8 +6,9 @@ import { pearsonCorrelation, standardDeviation } from './correlation';
  *
  * - `'static-template'`: the template drives no expression (its series barely moves), so there
  *   is nothing to follow.
- * - `'static-output'`: the template moves but the output does not: a correlation of detection
- *   noise against the signal would be a meaningless number, so none is given.
+ * - `'static-output'`: the template moves but the output does not (it moves less than
+ *   {@link followingShare} as much): a correlation of detection noise against the signal would be
+ *   a meaningless number, so none is given.
  * - `'measured'`: both move; `correlation` is Pearson's r.
  * - `'too-few-frames'`: the face was found on fewer than 2 frames of the output.
  */
@@ -31,6 +32,13 @@ export type ExpressionFollowing =
 export const stillSpread = 0.01;
 
 /**
+ * The share of the template's spread below which the output counts as not moving. Re-detecting a
+ * rigidly pasted face (the v1 compositor) that turns and zooms gives a mouth-opening spread of
+ * 0.004–0.012 against the motion preset's 0.036–0.056: under 30 % of it is noise, not following.
+ */
+export const followingShare = 0.3;
+
+/**
  * Compare a driving series with the output's, frame by frame (the same frames, in order).
  *
  * @param minSpread - the standard deviation below which a series counts as still
@@ -46,6 +54,8 @@ export function expressionFollowing(
   const drivingSpread = standardDeviation(driving);
   const outputSpread = standardDeviation(output);
   if (!(drivingSpread >= minSpread)) return { kind: 'static-template', drivingSpread, outputSpread };
-  if (!(outputSpread >= minSpread)) return { kind: 'static-output', drivingSpread, outputSpread };
+  if (!(outputSpread >= Math.max(minSpread, followingShare * drivingSpread))) {
+    return { kind: 'static-output', drivingSpread, outputSpread };
+  }
   return { kind: 'measured', correlation: pearsonCorrelation(driving, output), drivingSpread, outputSpread };
 }
