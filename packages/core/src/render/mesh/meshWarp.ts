@@ -67,10 +67,8 @@ export type MouthColours = Int32Array;
 /**
  * Signed area of triangle (a, b, c) of a point array with `stride` numbers per point: positive
  * when it turns counter-clockwise in x-right, y-up terms (clockwise on screen).
- *
- * @internal
  */
-export function signedArea(points: Float32Array, stride: number, a: number, b: number, c: number): number {
+function signedArea(points: Float32Array, stride: number, a: number, b: number, c: number): number {
   const ax = points[a * stride]!;
   const ay = points[a * stride + 1]!;
   return (
