@@ -20,6 +20,7 @@ const suiteOrder = [
   'alignment',
   'templates',
   'compositing',
+  'segmentation',
   'mesh',
   'encoding',
   'rendering',

@@ -241,6 +241,37 @@ function sampleGrid(grid: Float32Array, size: number, cx: number, cy: number): n
 }
 
 /**
+ * The matte cut to the smallest rectangle holding every non-zero alpha: the prior's box has
+ * empty corners, and the layer visits every pixel of its box in every frame. The untrimmed
+ * array is zeroed.
+ */
+function trimmed(alpha: Uint8Array, x0: number, y0: number, width: number, height: number): HeadMatte | undefined {
+  let left = width;
+  let right = -1;
+  let top = height;
+  let bottom = -1;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if (alpha[y * width + x] === 0) continue;
+      if (x < left) left = x;
+      if (x > right) right = x;
+      if (y < top) top = y;
+      bottom = y;
+    }
+  }
+  if (right < 0) {
+    alpha.fill(0);
+    return undefined;
+  }
+  const w = right - left + 1;
+  const h = bottom - top + 1;
+  const cut = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) cut.set(alpha.subarray((top + y) * width + left, (top + y) * width + left + w), y * w);
+  alpha.fill(0);
+  return { region: Int32Array.of(x0 + left, y0 + top, w, h), alpha: cut };
+}
+
+/**
  * Cut one person's head out of a person matte: the matte restricted to the head and hair of the
  * face `landmarks` (a skull-shaped prior placed by the mesh, plus a neck that fades out within
  * 0.4 face heights below the chin), cells not connected to the face dropped (other people), then
@@ -295,7 +326,7 @@ export function buildHeadMatte(photo: RgbaImage, landmarks: FaceLandmarks, perso
           alpha[k] = value <= 0 ? 0 : value >= 1 ? 255 : Math.round(value * 255);
         }
       }
-      return { region: Int32Array.of(x0, y0, width, height), alpha };
+      return trimmed(alpha, x0, y0, width, height);
     } finally {
       guide.fill(0);
       soft.fill(0);
