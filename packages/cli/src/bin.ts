@@ -10,7 +10,7 @@
  * about 7 % of a generation's time. Tunables are read only when a process starts, so the command
  * starts itself once more with the setting, waits, and passes on its exit status.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 
 /** The tunable and the byte glibc fills freed blocks with (any non-zero value turns it on). */
 const perturb = 'glibc.malloc.perturb';
@@ -22,10 +22,7 @@ const parentVariable = 'VOPOP_CLI_PARENT_PID';
 const tunables = process.env.GLIBC_TUNABLES ?? '';
 // Linux only; a C library other than glibc (musl) ignores the variable, at the cost of one start.
 if (!tunables.includes(perturb) && process.platform === 'linux') {
-  // Ctrl-C reaches both processes (one process group): the child aborts, purges and exits 130;
-  // this one only waits for it.
-  process.on('SIGINT', () => undefined);
-  const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
     stdio: 'inherit',
     // First in the list: glibc splits the variable in place at ':' while parsing it.
     env: {
@@ -34,19 +31,28 @@ if (!tunables.includes(perturb) && process.platform === 'linux') {
       [parentVariable]: String(process.pid),
     },
   });
-  if (child.error) {
-    process.stderr.write(`vopop: could not start (${(child.error as NodeJS.ErrnoException).code ?? 'spawn failed'})\n`);
+  // A signal meant for `vopop` is passed on, so the worker aborts and purges and this process
+  // exits with its status once it has (a container runtime stops its first process with SIGTERM
+  // and kills the rest when that one ends). Ctrl-C reaches both processes already (one process
+  // group); the worker ignores a second SIGINT while it cleans up, so passing it on is harmless.
+  const forwarded = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const name of forwarded) process.on(name, () => child.kill(name));
+  child.once('error', (error: NodeJS.ErrnoException) => {
+    process.stderr.write(`vopop: could not start (${error.code ?? 'spawn failed'})\n`);
     process.exit(1);
-  }
-  if (child.signal) {
-    process.removeAllListeners('SIGINT');
-    process.kill(process.pid, child.signal);
-  }
-  process.exit(child.status ?? 1);
+  });
+  child.once('exit', (code, signal) => {
+    if (signal) {
+      for (const name of forwarded) process.removeAllListeners(name);
+      process.kill(process.pid, signal);
+      return;
+    }
+    process.exit(code ?? 1);
+  });
 } else {
   const parent = Number(process.env[parentVariable]);
   if (Number.isInteger(parent) && parent > 0) {
-    // The parent only waits; if it is killed (SIGKILL, SIGTERM) the caller has seen the run end,
+    // The parent only waits; if it is killed (SIGKILL: nothing to pass on) the caller has seen the run end,
     // so the worker must not go on holding the photo or write a video nobody waits for. Linux
     // re-parents an orphan, which changes its ppid: then stop as Ctrl-C would (abort, purge, 130).
     const watch = setInterval(() => {

@@ -158,3 +158,17 @@ describe('vopop serve refusals (built)', () => {
     }
   });
 });
+
+describe('vopop serve and a SIGTERM to its first process alone (as a container runtime stops it)', () => {
+  it('passes it on: the worker stops cleanly, exit 0, a stopped line, no process and no temp directory left', async () => {
+    const tmp = freshTmp('term-tmp');
+    const serve = startServe(['--port', '0', '--api-key', apiKey], tmp);
+    await serve.listening;
+    process.kill(serve.child.pid!, 'SIGTERM');
+    expect(await serve.exited).toBe(exitCodes.ok);
+    expect(serve.stdout()).toContain('"event":"stopped"');
+    expect(readdirSync(tmp)).toEqual([]);
+    // The worker re-started by bin.ts shares the group: none of it is still running.
+    expect(() => process.kill(-serve.child.pid!, 0)).toThrow(/ESRCH/);
+  });
+});
