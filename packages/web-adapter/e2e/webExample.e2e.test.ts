@@ -109,7 +109,11 @@ describe('examples/web in Chromium', () => {
     expect(paths).toContain('/vopop/models/facemesh.bin');
     expect(paths.some((p) => p.startsWith('/vopop/tfjs/') && p.endsWith('.wasm'))).toBe(true);
 
-    expect(await longTasksDuringGeneration(session)).toEqual([]);
+    // The work runs in the worker: on the main thread a decode, a detection or an encode would each
+    // block for well over a second. The limit sits far above the page's own work (none during a
+    // generation) so that a loaded machine's scheduling stalls (108–182 ms seen at a load average of
+    // 22 on 2 cores) do not read as a regression.
+    expect(await longTasksDuringGeneration(session, 400)).toEqual([]);
     const probe = await session.probe();
     expect(probe.cspViolations).toEqual([]);
     expect(cspLines(session)).toEqual([]);
