@@ -70,7 +70,7 @@ afterAll(() => scope.purge());
 async function renderFrames(faceRenderer: 'mesh' | 'oval', wanted: readonly number[]): Promise<Map<number, Uint8Array>> {
   const encoder = new CapturingEncoder(wanted);
   const renderer = new LocalRenderer({ encoder, faceRenderer });
-  const template = getBuiltInTemplate('confetti-pop');
+  const template = getBuiltInTemplate('confetti-pop')!;
   const run = scope.child(`render-${faceRenderer}`);
   await renderer.render({ photo, landmarks: face, template }, run);
   run.purge();
@@ -79,7 +79,7 @@ async function renderFrames(faceRenderer: 'mesh' | 'oval', wanted: readonly numb
 
 describe('LocalRenderer, mesh path', () => {
   it('a built-in template’s face blinks (re-detected eye aspect ratio at 1.0 s under half of 0 s’s); the v1 oval’s does not', async () => {
-    const template = getBuiltInTemplate('confetti-pop');
+    const template = getBuiltInTemplate('confetti-pop')!;
     const blinkFrame = Math.round(1.0 * template.fps);
     const ratios = async (renderer: 'mesh' | 'oval') => {
       const frames = await renderFrames(renderer, [0, blinkFrame]);
