@@ -309,12 +309,14 @@ export const templateSchemaV2 = templateSchemaV1
 /** Every template format this SDK reads, told apart by `version`. @internal */
 export const templateSchema = z.discriminatedUnion('version', [templateSchemaV1, templateSchemaV2]);
 
-/** A validated template manifest, format version 1 or 2. @public */
-export type Template = z.infer<typeof templateSchema>;
 /** A validated template manifest, format version 1. @public */
 export type TemplateV1 = z.infer<typeof templateSchemaV1>;
 /** A validated template manifest, format version 2. @public */
 export type TemplateV2 = z.infer<typeof templateSchemaV2>;
+// Spelled as the union (what `z.infer<typeof templateSchema>` is) so that the public types name
+// only public schemas.
+/** A validated template manifest, format version 1 or 2. @public */
+export type Template = TemplateV1 | TemplateV2;
 /** A template's background source. @public */
 export type TemplateBackground = Template['background'];
 /** A procedural background generator and its parameters. @public */
@@ -322,6 +324,6 @@ export type BackgroundGenerator = z.infer<typeof backgroundGeneratorSchema>;
 /** A template's face track. @public */
 export type FaceTrack = Template['faceTrack'];
 /** A `mesh` face track (format version 2). @public */
-export type MeshFaceTrack = z.infer<typeof meshFaceTrackSchema>;
+export type MeshFaceTrack = Extract<TemplateV2['faceTrack'], { kind: 'mesh' }>;
 /** One similarity keyframe of a face track. @public */
 export type FaceKeyframe = z.infer<typeof faceKeyframeSchema>;
