@@ -36,7 +36,7 @@ export const stillSpread = 0.01;
  * rigidly pasted face (the v1 compositor) that turns and zooms gives a mouth-opening spread of
  * 0.004–0.012 against the motion preset's 0.036–0.056: under 30 % of it is noise, not following.
  */
-export const followingShare = 0.3;
+const followingShare = 0.3;
 
 /**
  * Compare a driving series with the output's, frame by frame (the same frames, in order).
