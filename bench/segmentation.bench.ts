@@ -6,7 +6,6 @@
  * matte (prior, geodesic veto, guided filter at photo resolution).
  */
 import { readFileSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { EphemeralScope, createNodePersonSegmenter, createNodePlatform, generateVideo } from '@vopop/node-adapter';
@@ -21,7 +20,6 @@ const budget = 1.15;
 const suite: BenchSuite = async () => {
   await using platform = await createNodePlatform();
   const base = defaultTemplate();
-  const loadBefore = loadavg()[0]!;
   const generate = async (cutout: 'face' | 'head') => {
     const result = await generateVideo({ photo: samplePhoto(), consent, template: { ...base, cutout } }, platform);
     result.video.purge();
@@ -29,7 +27,6 @@ const suite: BenchSuite = async () => {
   };
   const whole = await compareInterleaved({ face: () => generate('face'), head: () => generate('head') }, { warmup: 1, runs: 5 });
   const ratio = whole.head.median / whole.face.median;
-  const loadAfter = loadavg()[0]!;
 
   // The steps alone, per fixture photo, on the same backend.
   using segmenter = await createNodePersonSegmenter();
@@ -67,9 +64,7 @@ const suite: BenchSuite = async () => {
 (${tf.getBackend()} tfjs), its \`cutout\` set to \`'face'\` and to \`'head'\`, interleaved, median of
 5 each after a warm-up. The head run segments the photo once (the selfie model on a 256² square
 around the face), builds the head matte at photo resolution, and composites a layer about 2.5 times
-the face oval's area in every frame, skipping the pixels the mesh face then covers opaquely (its
-triangles inside the ring, per frame; the frame comes out byte for byte the same). Machine load
-(1-minute average) ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after these runs, on ${availableParallelism()} cores.
+the face oval's area in every frame.
 
 ${table(
   ['cut-out', 'median, ms', 'min, ms', 'vs face'],
@@ -82,8 +77,8 @@ ${table(
 The segmentation stage itself (the selfie model and the head matte, once per photo) takes
 ${ms(stageMs)} ms for this photo: ${(stageShare * 100).toFixed(1)} % of the face run, ${stageVerdict} the
 budget of ${((budget - 1) * 100).toFixed(0)} %. The whole head cut-out adds ${((ratio - 1) * 100).toFixed(1)} %, ${verdict} that
-budget: the rest is compositing the head layer around the face in every frame, and noise: on a
-loaded machine the medians move by up to a fifth from run to run, so compare ratios within a run.
+budget: most of it is not segmentation but compositing a head layer about 2.5 times the face's
+area in every frame, under the mesh face, which then draws over the head's face again.
 
 Its own steps, per photo (median of 9 after 2 warm-ups; the head matte's cost grows with the
 head's size in pixels, the segmentation's does not):

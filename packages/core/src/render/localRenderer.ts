@@ -189,10 +189,7 @@ export class LocalRenderer implements Renderer {
         step = 'composite';
         if (compositor) {
           const fit = fitSimilarity(photoPoints.value, framePoints.value);
-          // The head layer skips what the mesh face is about to cover opaquely (the face interior,
-          // about 40 % of the layer's pixels): the frame comes out the same, with less work.
-          const hole = meshFace?.opaqueCover(index, framePoints.value);
-          compositor.composite(frame.value, width, height, fit.transform, hole);
+          compositor.composite(frame.value, width, height, fit.transform);
           fit.transform.fill(0);
           fit.inverse.fill(0);
         }

@@ -56,15 +56,11 @@ export interface FaceCompositor extends Disposable {
    * the frame stays byte-identical. A face partly or wholly outside the frame is clipped.
    *
    * @param frame - RGBA, `frameWidth * frameHeight * 4` bytes, background already drawn.
-   * @param hole - optional, one byte per frame pixel (`frameWidth * frameHeight`): pixels where it
-   *   is non-zero are left as they are, for a caller that overdraws them opaquely right after (the
-   *   mesh face over the head layer), so that the layer does no work there. The colour target is
-   *   still measured over every pixel the face covers.
    * @throws {@link InvalidArgumentError} for a buffer of the wrong size or a singular or
    *   non-finite transform (the frame is left untouched).
    * @throws PurgedError once the compositor or its scope has been purged.
    */
-  composite(frame: Uint8Array, frameWidth: number, frameHeight: number, photoToFrame: Affine2D, hole?: Uint8Array): void;
+  composite(frame: Uint8Array, frameWidth: number, frameHeight: number, photoToFrame: Affine2D): void;
   /**
    * Measure the colour target again at the next `composite` call, e.g. after a scene cut in the
    * template. Colour is matched once rather than per frame so that the face does not flicker
@@ -297,13 +293,7 @@ class MeshFaceCompositor implements FaceCompositor {
     return this.#scope.isOpen && this.#packed.isLive;
   }
 
-  composite(
-    frame: Uint8Array,
-    frameWidth: number,
-    frameHeight: number,
-    photoToFrame: Affine2D,
-    hole?: Uint8Array,
-  ): void {
+  composite(frame: Uint8Array, frameWidth: number, frameHeight: number, photoToFrame: Affine2D): void {
     this.#scope.throwIfClosed();
     if (
       !(frame instanceof Uint8Array) ||
@@ -319,9 +309,6 @@ class MeshFaceCompositor implements FaceCompositor {
     }
     if (!(photoToFrame instanceof Float64Array) || photoToFrame.length !== 6) {
       throw new InvalidArgumentError('photoToFrame must be an Affine2D (a Float64Array of 6).');
-    }
-    if (hole !== undefined && (!(hole instanceof Uint8Array) || hole.length !== frameWidth * frameHeight)) {
-      throw new InvalidArgumentError('hole must be a Uint8Array of frameWidth × frameHeight bytes.');
     }
     const inverse = this.#inverse.value;
     const crop = this.#crop4;
@@ -352,7 +339,7 @@ class MeshFaceCompositor implements FaceCompositor {
       // Nothing covered (the face is off-frame but its box is not): try again next frame.
       if (measured) this.#applyMatch();
     }
-    warpBlend(frame, frameWidth, packed, cropWidth, cropHeight, inverse, box, span, hole);
+    warpBlend(frame, frameWidth, packed, cropWidth, cropHeight, inverse, box, span);
   }
 
   rematchColour(): void {

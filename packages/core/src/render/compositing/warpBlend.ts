@@ -162,8 +162,6 @@ function clipRow(
  * @param inverse - from {@link frameToCrop}.
  * @param box - from {@link coveredBox}.
  * @param span - two ints of scratch.
- * @param hole - optional, one byte per frame pixel: pixels where it is non-zero are skipped (left
- *   as they are), because the caller overdraws them opaquely afterwards.
  */
 export function warpBlend(
   frame: Uint8Array,
@@ -174,11 +172,10 @@ export function warpBlend(
   inverse: Float64Array,
   box: Int32Array,
   span: Int32Array,
-  hole?: Uint8Array,
 ): void {
   if (littleEndian && (frame.byteOffset & 3) === 0) {
     const words = new Int32Array(frame.buffer, frame.byteOffset, frame.length >> 2);
-    warpBlendWords(words, frameWidth, face, cropWidth, cropHeight, inverse, box, span, hole);
+    warpBlendWords(words, frameWidth, face, cropWidth, cropHeight, inverse, box, span);
     return;
   }
   const cw = cropWidth;
@@ -209,7 +206,7 @@ export function warpBlend(
       const p01 = face[i + 1]!;
       const p10 = face[i + cw]!;
       const p11 = face[i + cw + 1]!;
-      if ((p00 | p01 | p10 | p11) >>> 24 !== 0 && (hole === undefined || hole[o >> 2] === 0)) {
+      if ((p00 | p01 | p10 | p11) >>> 24 !== 0) {
         const fx = (u >> 9) & 127;
         const gx = 128 - fx;
         const fy = (v >> 9) & 127;
@@ -259,7 +256,6 @@ function warpBlendWords(
   inverse: Float64Array,
   box: Int32Array,
   span: Int32Array,
-  hole: Uint8Array | undefined,
 ): void {
   const cw = cropWidth;
   // Strictly below the last column/row, so the +1 taps stay inside the crop.
@@ -284,13 +280,6 @@ function warpBlendWords(
     let v = (v0 + first * dv) | 0;
     let k = y * frameWidth + first;
     for (let x = first; x <= last; x++) {
-      // A pixel in the hole is overdrawn opaquely by the caller: skip the taps and the blend.
-      if (hole !== undefined && hole[k] !== 0) {
-        u += du;
-        v += dv;
-        k++;
-        continue;
-      }
       const i = (v >> 16) * cw + (u >> 16);
       const p00 = face[i]!;
       const p01 = face[i + 1]!;

@@ -13,7 +13,7 @@ import {
 import { faceTopology, meshPointCount, triangleKind } from './faceTopology';
 import { placeOuterRing } from './outerRing';
 import { fillTriangleMask } from './triangleMask';
-import { coefficientsPerTriangle, frontSign, markOpaque, rasteriseMesh } from './meshWarp';
+import { coefficientsPerTriangle, frontSign, rasteriseMesh } from './meshWarp';
 import type { MeshWarpScratch } from './meshWarp';
 import type { RenderQuality } from './renderQuality';
 import { renderQualities } from './renderQuality';
@@ -64,19 +64,6 @@ export interface MeshCompositor extends Disposable {
    * @throws PurgedError once the compositor or its scope has been purged.
    */
   composite(frame: Uint8Array, target: Float32Array): void;
-  /**
-   * Clear `mask` (one byte per frame pixel) and set to 255 every pixel that `composite(frame,
-   * target)` will store opaquely, whatever the frame holds before: where a layer drawn under the
-   * face need not be drawn at all. Returns false, with the mask all zero, when there is no such
-   * pixel or when the next `composite` still has to measure the colour under the face (the first
-   * frame), which reads the frame there.
-   *
-   * @throws {@link InvalidArgumentError} for a mask of the wrong size or a target that is not 468
-   *   finite points.
-   * @throws PurgedError once the compositor or its scope has been purged.
-   * @internal
-   */
-  opaqueCover(mask: Uint8Array, target: Float32Array): boolean;
   /** The photo's face mesh, 468 points (x, y, z) in photo pixels: the neutral shape to retarget. */
   readonly photoMesh: Float32Array;
   /** Bytes of face data held; constant. */
@@ -181,13 +168,9 @@ class TriangleMeshCompositor implements MeshCompositor {
   readonly #scratch: MeshWarpScratch;
   /** Word view of the last frame drawn into, kept so that frames allocate nothing. */
   #frameWords: Int32Array | undefined;
-  /** `[crop x, y, width, height, frame box ×4, rows last marked ×2]`. */
+  /** `[crop x, y, width, height, frame box ×4]`. */
   readonly #extent: EphemeralHandle<Int32Array>;
   readonly #box: Int32Array;
-  /** Rows `[first, last]` that the last `opaqueCover` marked (`-1` before any): where to clear. */
-  readonly #marked: Int32Array;
-  /** The mask that the last `opaqueCover` marked. */
-  #lastMask: Uint8Array | undefined;
   /** `[face stats ×6, target stats ×6, accumulator ×7]`. */
   readonly #stats: EphemeralHandle<Float64Array>;
   readonly #mouth: EphemeralHandle<Int32Array>;
@@ -276,15 +259,14 @@ class TriangleMeshCompositor implements MeshCompositor {
       this.#scratch = { coefficients: this.#coefficients.value, depth: this.#depth.value, order: order.value };
       // Small typed arrays get buffers of their own throughout: V8 keeps ones of 64 bytes or less
       // inside its heap, where the collector may move them and leave an unwiped copy (P3).
-      const extentValues = new Int32Array(new ArrayBuffer(40));
-      extentValues.set([cropX, cropY, cropWidth, cropHeight, 0, 0, -1, -1, -1, -1]);
+      const extentValues = new Int32Array(new ArrayBuffer(32));
+      extentValues.set([cropX, cropY, cropWidth, cropHeight, 0, 0, -1, -1]);
       const extent = scope.hold(extentValues, {
         kind: transform,
         label: 'mesh.extent',
       });
       this.#extent = extent;
       this.#box = extent.value.subarray(4, 8);
-      this.#marked = extent.value.subarray(8, 10);
       this.#stats = scope.hold(new Float64Array(19), { kind: face, label: 'mesh.colour-stats' });
       this.#mouth = scope.hold(new Int32Array(new ArrayBuffer(28)), { kind: face, label: 'mesh.mouth-colours' });
       measureLabStats(crop.value, this.#skin.value, this.#stats.value.subarray(0, 6));
@@ -320,7 +302,16 @@ class TriangleMeshCompositor implements MeshCompositor {
     if (!(frame instanceof Uint8Array) || frame.length !== width * height * 4) {
       throw new InvalidArgumentError(`composite needs an RGBA frame of exactly ${width} × ${height} × 4 bytes.`);
     }
-    const vertices = this.#loadTarget(target);
+    if (!(target instanceof Float32Array) || target.length < meshPointCount * 3) {
+      throw new InvalidArgumentError('The target mesh must be a Float32Array of at least 468 points (x, y, z).');
+    }
+    const vertices = this.#target.value;
+    for (let i = 0; i < meshPointCount * 3; i++) {
+      const value = target[i]!;
+      if (!Number.isFinite(value)) throw new InvalidArgumentError(`The target mesh has a non-finite number at ${i}.`);
+      vertices[i] = value;
+    }
+    placeOuterRing(vertices, 3);
     const box = this.#box;
     if (!this.#coveredBox(vertices, box)) return;
     if (this.#matchPending) this.#matchColour(frame, vertices);
@@ -339,59 +330,12 @@ class TriangleMeshCompositor implements MeshCompositor {
     );
   }
 
-  opaqueCover(mask: Uint8Array, target: Float32Array): boolean {
-    this.#scope.throwIfClosed();
-    const width = this.#frameWidth;
-    if (!(mask instanceof Uint8Array) || mask.length !== width * this.#frameHeight) {
-      throw new InvalidArgumentError(`opaqueCover needs a mask of exactly ${width} × ${this.#frameHeight} bytes.`);
-    }
-    const vertices = this.#loadTarget(target);
-    const box = this.#box;
-    // Clear what the last call marked (the rows of its box; all of them the first time).
-    const marked = this.#marked;
-    if (marked[0] === -1 || mask !== this.#lastMask) mask.fill(0);
-    else mask.fill(0, marked[0]! * width, (marked[1]! + 1) * width);
-    this.#lastMask = mask;
-    marked[0] = 0;
-    marked[1] = -1;
-    if (this.#matchPending || !this.#coveredBox(vertices, box)) return false;
-    marked[0] = box[1]!;
-    marked[1] = box[3]!;
-    markOpaque(
-      mask,
-      width,
-      box,
-      this.#source.value,
-      vertices,
-      this.#topology,
-      this.#front,
-      this.#mouthFromPhoto ? undefined : this.#mouth.value,
-      this.#scratch,
-    );
-    return true;
-  }
-
   purge(): void {
     this.#scope.purge();
   }
 
   [disposeSymbol](): void {
     this.purge();
-  }
-
-  /** Copy `target` (validated) into the held target vertices and place the ring around it. */
-  #loadTarget(target: Float32Array): Float32Array {
-    if (!(target instanceof Float32Array) || target.length < meshPointCount * 3) {
-      throw new InvalidArgumentError('The target mesh must be a Float32Array of at least 468 points (x, y, z).');
-    }
-    const vertices = this.#target.value;
-    for (let i = 0; i < meshPointCount * 3; i++) {
-      const value = target[i]!;
-      if (!Number.isFinite(value)) throw new InvalidArgumentError(`The target mesh has a non-finite number at ${i}.`);
-      vertices[i] = value;
-    }
-    placeOuterRing(vertices, 3);
-    return vertices;
   }
 
   /** The frame rectangle the mesh and ring reach, clipped; false when it misses the frame. */

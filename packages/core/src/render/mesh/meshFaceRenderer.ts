@@ -43,13 +43,6 @@ export interface MeshFaceRenderer {
    * are the template's five target points of that frame (placement for built-in templates).
    */
   draw(frame: Uint8Array, frameIndex: number, framePoints: Float32Array): void;
-  /**
-   * The pixels that `draw` of the same frame will store opaquely, whatever lies under them (255,
-   * else 0; one byte per frame pixel), for a layer drawn under the face to skip; `undefined` when
-   * there are none or when this frame's draw still reads the frame under the face (the colour
-   * match of the first frame). The mask is one buffer, held in the scope and overwritten per call.
-   */
-  opaqueCover(frameIndex: number, framePoints: Float32Array): Uint8Array | undefined;
 }
 
 /**
@@ -80,39 +73,18 @@ export function createMeshFaceRenderer(options: MeshFaceRendererOptions): MeshFa
   });
   photoFive.purge();
   const target = scope.hold(new Float32Array(landmarks.pointCount * 3), { kind: 'landmarks', label: 'mesh.frame-target' });
-  return new MeshPath(compositor, motion, target, scope, options.width * options.height);
+  return new MeshPath(compositor, motion, target);
 }
 
 class MeshPath implements MeshFaceRenderer {
   readonly #compositor: MeshCompositor;
   readonly #motion: MeshMotion;
   readonly #target: EphemeralHandle<Float32Array>;
-  readonly #scope: EphemeralScope;
-  readonly #pixelCount: number;
-  /** Where the face lands opaquely in the current frame: its shape, so held like the mesh. */
-  #cover: EphemeralHandle<Uint8Array> | undefined;
 
-  constructor(
-    compositor: MeshCompositor,
-    motion: MeshMotion,
-    target: EphemeralHandle<Float32Array>,
-    scope: EphemeralScope,
-    pixelCount: number,
-  ) {
+  constructor(compositor: MeshCompositor, motion: MeshMotion, target: EphemeralHandle<Float32Array>) {
     this.#compositor = compositor;
     this.#motion = motion;
     this.#target = target;
-    this.#scope = scope;
-    this.#pixelCount = pixelCount;
-  }
-
-  opaqueCover(frameIndex: number, framePoints: Float32Array): Uint8Array | undefined {
-    // Allocated on first use: only a renderer with a layer under the face asks for it.
-    this.#cover ??= this.#scope.hold(new Uint8Array(this.#pixelCount), { kind: 'landmarks', label: 'mesh.opaque-cover' });
-    const target = this.#target.value;
-    this.#motion.targetAt(frameIndex, framePoints, target);
-    const mask = this.#cover.value;
-    return this.#compositor.opaqueCover(mask, target) ? mask : undefined;
   }
 
   draw(frame: Uint8Array, frameIndex: number, framePoints: Float32Array): void {

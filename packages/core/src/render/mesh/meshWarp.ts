@@ -119,66 +119,7 @@ export function rasteriseMesh(
   mouth: MouthColours | undefined,
   scratch: MeshWarpScratch,
 ): void {
-  setUpTriangles(source, target, topology, front, mouth, scratch);
   const { coefficients, order, depth } = scratch;
-  const triangles = topology.triangles;
-  const kinds = topology.kinds;
-  const count = kinds.length;
-
-  sortFarToNear(order, depth);
-
-  for (let n = 0; n < count; n++) {
-    const k = order[n]!;
-    if (Number.isNaN(depth[k]!)) continue;
-    const kind = mouth === undefined && kinds[k] === triangleKind.mouth ? triangleKind.feature : kinds[k]!;
-    drawTriangle(frame, frameWidth, box, crop, cropWidth, target, triangles, k, coefficients, kind, mouth);
-  }
-}
-
-/**
- * Mark in `mask` (one byte per frame pixel, `frameWidth` wide; set to 255, nothing cleared) every
- * pixel inside `box` that {@link rasteriseMesh}, given the same arguments, stores opaquely at least
- * once: the pixels of every drawn triangle that is opaque (all but the ring). Whatever lies under
- * such a pixel before the mesh is drawn cannot change what the mesh leaves there (an opaque store
- * ignores it, and a later blend reads the stored value), so a layer drawn under the mesh may skip
- * it. Uses `scratch` as `rasteriseMesh` does (it recomputes it when it draws).
- *
- * @internal
- */
-export function markOpaque(
-  mask: Uint8Array,
-  frameWidth: number,
-  box: Int32Array,
-  source: Float32Array,
-  target: Float32Array,
-  topology: FaceTopology,
-  front: number,
-  mouth: MouthColours | undefined,
-  scratch: MeshWarpScratch,
-): void {
-  setUpTriangles(source, target, topology, front, mouth, scratch);
-  const { coefficients, depth } = scratch;
-  const kinds = topology.kinds;
-  for (let k = 0; k < kinds.length; k++) {
-    if (Number.isNaN(depth[k]!)) continue;
-    const at = k * coefficientsPerTriangle;
-    const shaded = mouth !== undefined && kinds[k] === triangleKind.mouth;
-    // The same test as drawTriangle's `opaque`.
-    const opaque = coefficients[at + 7] === 0 && coefficients[at + 8] === 0 && coefficients[at + 6]! >= 255;
-    if (shaded || opaque) markTriangle(mask, frameWidth, box, target, topology.triangles, k);
-  }
-}
-
-/** Per triangle: its coefficients, and its depth (`NaN` when it is not drawn). */
-function setUpTriangles(
-  source: Float32Array,
-  target: Float32Array,
-  topology: FaceTopology,
-  front: number,
-  mouth: MouthColours | undefined,
-  scratch: MeshWarpScratch,
-): void {
-  const { coefficients, depth } = scratch;
   const triangles = topology.triangles;
   const kinds = topology.kinds;
   const vertexAlpha = topology.vertexAlpha;
@@ -247,52 +188,14 @@ function setUpTriangles(
     // Back-facing: drawn first, under everything that faces the camera (see sortFarToNear).
     depth[k] = det * front < 0 ? Infinity : target[a * 3 + 2]! + target[b * 3 + 2]! + target[c * 3 + 2]!;
   }
-}
 
-/**
- * The pixels {@link drawTriangle} visits for triangle `k`, set to 255 in `mask`. The span
- * arithmetic is drawTriangle's, expression for expression, so that the two agree to the pixel.
- */
-function markTriangle(
-  mask: Uint8Array,
-  frameWidth: number,
-  box: Int32Array,
-  target: Float32Array,
-  triangles: Uint16Array,
-  k: number,
-): void {
-  let i0 = triangles[k * 3]!;
-  let i1 = triangles[k * 3 + 1]!;
-  let i2 = triangles[k * 3 + 2]!;
-  if (target[i1 * 3 + 1]! < target[i0 * 3 + 1]!) [i0, i1] = [i1, i0];
-  if (target[i2 * 3 + 1]! < target[i1 * 3 + 1]!) [i1, i2] = [i2, i1];
-  if (target[i1 * 3 + 1]! < target[i0 * 3 + 1]!) [i0, i1] = [i1, i0];
-  const ax = target[i0 * 3]!;
-  const ay = target[i0 * 3 + 1]!;
-  const bx = target[i1 * 3]!;
-  const by = target[i1 * 3 + 1]!;
-  const cx = target[i2 * 3]!;
-  const cy = target[i2 * 3 + 1]!;
-  const yFirst = Math.max(box[1]!, Math.ceil(ay - 0.5));
-  const yLast = Math.min(box[3]!, Math.ceil(cy - 0.5) - 1);
-  if (yFirst > yLast) return;
-  const longSlope = (cx - ax) / (cy - ay);
-  const topSlope = by > ay ? (bx - ax) / (by - ay) : 0;
-  const bottomSlope = cy > by ? (cx - bx) / (cy - by) : 0;
-  const xMin = box[0]!;
-  const xMax = box[2]!;
-  for (let y = yFirst; y <= yLast; y++) {
-    const yc = y + 0.5;
-    const xLong = ax + (yc - ay) * longSlope;
-    const xShort = yc < by ? ax + (yc - ay) * topSlope : bx + (yc - by) * bottomSlope;
-    const left = xLong < xShort ? xLong : xShort;
-    const right = xLong < xShort ? xShort : xLong;
-    const first = Math.max(xMin, Math.ceil(left - 0.5));
-    const last = Math.min(xMax, Math.ceil(right - 0.5) - 1);
-    if (first > last) continue;
-    // A plain loop: spans are a few pixels long, where a fill() call costs more than the stores.
-    const end = y * frameWidth + last;
-    for (let o = y * frameWidth + first; o <= end; o++) mask[o] = 255;
+  sortFarToNear(order, depth);
+
+  for (let n = 0; n < count; n++) {
+    const k = order[n]!;
+    if (Number.isNaN(depth[k]!)) continue;
+    const kind = mouth === undefined && kinds[k] === triangleKind.mouth ? triangleKind.feature : kinds[k]!;
+    drawTriangle(frame, frameWidth, box, crop, cropWidth, target, triangles, k, coefficients, kind, mouth);
   }
 }
 
