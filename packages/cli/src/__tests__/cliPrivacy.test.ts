@@ -3,22 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateDisclosures, noCollectionStatement, parseSdkPrivacyConfig } from '@vopop/core';
-import type { CliIo } from '../cliIo';
+import { memoryIo } from './memoryIo';
 import { privacyCommand } from '../privacyCommand';
 
 const examples = join(__dirname, '../../../../examples/privacy');
 const folders: string[] = [];
-
-function memoryIo(): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    isTTY: false,
-    stdout: (text: string) => void (io.out += text),
-    stderr: (text: string) => void (io.err += text),
-  };
-  return io;
-}
 
 function folder(): string {
   const made = mkdtempSync(join(tmpdir(), 'vopop-privacy-'));

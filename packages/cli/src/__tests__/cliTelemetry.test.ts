@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { telemetryReportSchema } from '@vopop/core';
-import type { CliIo } from '../cliIo';
+import { memoryIo } from './memoryIo';
 import { telemetryCommand } from '../telemetryCommand';
-
-function memoryIo(): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    isTTY: false,
-    stdout: (text: string) => void (io.out += text),
-    stderr: (text: string) => void (io.err += text),
-  };
-  return io;
-}
 
 describe('vopop telemetry show', () => {
   it('--json prints the vocabulary and a report that passes the strict report schema', async () => {

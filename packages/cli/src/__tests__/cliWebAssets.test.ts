@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { modelManifest } from '@vopop/models';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { CliIo } from '../cliIo';
+import { memoryIo } from './memoryIo';
 import { webAssetsCommand } from '../webAssetsCommand';
 
 const models = vi.hoisted(() => ({ replaced: new Map<string, string>() }));
@@ -14,17 +14,6 @@ vi.mock('@vopop/models/node', async (importOriginal) => {
   const real = await importOriginal<typeof import('@vopop/models/node')>();
   return { ...real, modelFilePath: (name: string) => models.replaced.get(name) ?? real.modelFilePath(name) };
 });
-
-function memoryIo(): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    isTTY: false,
-    stdout: (text: string) => void (io.out += text),
-    stderr: (text: string) => void (io.err += text),
-  };
-  return io;
-}
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const folders: string[] = [];

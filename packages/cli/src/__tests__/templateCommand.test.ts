@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { builtInTemplates, defaultTemplateId } from '@vopop/core';
-import type { CliIo } from '../cliIo';
+import { memoryIo } from './memoryIo';
 import { templatesCommand } from '../templatesCommand';
-
-function memoryIo(): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    isTTY: false,
-    stdout: (text: string) => void (io.out += text),
-    stderr: (text: string) => void (io.err += text),
-  };
-  return io;
-}
 
 describe('vopop templates', () => {
   it('--json prints exactly one object listing every built-in', async () => {

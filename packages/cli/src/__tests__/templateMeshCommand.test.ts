@@ -8,18 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { builtInTemplates, encodeMeshTrack } from '@vopop/core';
-import type { CliIo } from '../cliIo';
+import { memoryIo } from './memoryIo';
 import { templateCommand } from '../templateBuildCommand';
 
 const imageLeftEye = [33, 7, 163, 144, 145, 153, 154, 155, 133, 246, 161, 160, 159, 158, 157, 173];
 const imageRightEye = [263, 249, 390, 373, 374, 380, 381, 382, 362, 466, 388, 387, 386, 385, 384, 398];
 const root = mkdtempSync(join(tmpdir(), 'vopop-cli-mesh-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-function memoryIo(): CliIo & { out: string; err: string } {
-  const io = { out: '', err: '', isTTY: false, stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
-  return io;
-}
 
 /** Mesh values whose x is 100 + point index / 10 + frame, y 200 + frame, z −point / 100; eyes apart. */
 function meshValues(frames: number, pointCount: number): Float32Array {

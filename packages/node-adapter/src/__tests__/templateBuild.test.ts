@@ -22,7 +22,7 @@ import {
 } from '@vopop/core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../cli/src/cliIo';
+import { memoryIo } from '../../../cli/src/__tests__/memoryIo';
 import { templateBuildCommand, templateCommand } from '../../../cli/src/templateBuildCommand';
 import { loadTemplateFile } from '../templates/loadTemplateFile';
 import { buildTemplateFromVideo } from '../templateBuild/buildTemplateFromVideo';
@@ -30,7 +30,6 @@ import { createNodeFaceDetector } from '../detect/createNodeFaceDetector';
 import { createNodeVideoEncoder } from '../encode/nodeVideoEncoder';
 import { syntheticFrame } from './encodingTestKit';
 import { facesDir } from '../../../../fixtures/faces/facesDir';
-
 
 const width = 360;
 const height = 640;
@@ -111,11 +110,6 @@ function spyOn(detector: FaceDetector): { detector: FaceDetector; handles: Ephem
   };
   spy.reset = () => detector.reset();
   return { detector: spy, handles, calls: () => calls };
-}
-
-function memoryIo(): CliIo & { out: string; err: string } {
-  const io = { out: '', err: '', isTTY: false, stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
-  return io;
 }
 
 /** RMS over frames and points of the distance between two stride-10 tracks. */
