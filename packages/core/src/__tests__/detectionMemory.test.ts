@@ -4,29 +4,17 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFaceDetector } from '../detect/createFaceDetector';
 import type { FaceDetector } from '../ports/faceDetector';
 import { EphemeralScope } from '../purge/ephemeralScope';
-import { isAllZero } from '../purge/zeroFill';
 import { AbortedError } from '../errors/abortedError';
 import { InvalidArgumentError } from '../errors/invalidArgumentError';
 import { PurgedError } from '../errors/purgedError';
+import { isAllZero } from '../purge/zeroFill';
 import { fileModelSource, loadFace, webSha256 } from './detectionTestKit';
-
-/** One final release of tensor memory on the wasm backend, observed just before `_free`. */
-interface Release {
-  readonly shape: readonly number[];
-  readonly dtype: string;
-  readonly bytes: number;
-  readonly zero: boolean;
-}
-
-interface WasmBackendView {
-  dataIdMap: { get(id: object): { memoryOffset: number | null; shape: number[]; dtype: string; refCount: number } | undefined };
-  wasm: { HEAPU8: Uint8Array };
-  disposeData(dataId: object, force?: boolean): boolean;
-}
+import { probeWasmReleases, type WasmRelease } from './wasmReleaseProbe';
 
 let detector: FaceDetector;
 let baseline: number;
-const releases: Release[] = [];
+let releases: WasmRelease[];
+let stopProbe: (() => void) | undefined;
 let onRelease: (() => void) | undefined;
 
 beforeAll(async () => {
@@ -35,29 +23,12 @@ beforeAll(async () => {
   detector = await createFaceDetector({ tf, models: fileModelSource(), sha256: webSha256, landmarks: 478, maxFaces: 4 });
   baseline = tf.memory().numTensors;
 
-  // Instrument: read each tensor's heap bytes at its final release, after the detector's
-  // scrub (which wraps this) and before the memory is freed.
-  const backend = tf.backend() as unknown as WasmBackendView;
-  const original = backend.disposeData.bind(backend);
-  Object.defineProperty(backend, 'disposeData', {
-    configurable: true,
-    writable: true,
-    value: (dataId: object, force = false): boolean => {
-      const entry = backend.dataIdMap.get(dataId);
-      if (entry && entry.memoryOffset !== null && (force || entry.refCount <= 1)) {
-        const bytes = tf.util.sizeFromShape(entry.shape) * tf.util.bytesPerElement(entry.dtype as tf.DataType);
-        const heap = backend.wasm.HEAPU8;
-        const view = new Uint8Array(heap.buffer, heap.byteOffset + entry.memoryOffset, bytes);
-        releases.push({ shape: [...entry.shape], dtype: entry.dtype, bytes, zero: isAllZero(view) });
-        onRelease?.();
-      }
-      return original(dataId, force);
-    },
-  });
+  // Read each tensor's heap bytes at its final release, after the detector's scrub.
+  ({ releases, stop: stopProbe } = probeWasmReleases(() => onRelease?.()));
 }, 120_000);
 
 afterAll(() => {
-  delete (tf.backend() as unknown as { disposeData?: unknown }).disposeData;
+  stopProbe?.();
   detector?.dispose();
 });
 
@@ -67,7 +38,7 @@ beforeEach(() => {
 });
 
 /** Releases of the photo-sized tensors: the RGBA upload and the RGB slice the model gets. */
-function inputReleases(width: number, height: number): Release[] {
+function inputReleases(width: number, height: number): WasmRelease[] {
   return releases.filter((r) => r.shape.length === 3 && r.shape[0] === height && r.shape[1] === width);
 }
 

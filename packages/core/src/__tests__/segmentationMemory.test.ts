@@ -12,22 +12,12 @@ import { AbortedError } from '../errors/abortedError';
 import { InvalidArgumentError } from '../errors/invalidArgumentError';
 import { PurgedError } from '../errors/purgedError';
 import { fileModelSource, loadFace, webSha256 } from './detectionTestKit';
-
-/** One final release of tensor memory on the wasm backend, read just before `_free`. */
-interface Release {
-  readonly shape: readonly number[];
-  readonly zero: boolean;
-}
-
-interface WasmBackendView {
-  dataIdMap: { get(id: object): { memoryOffset: number | null; shape: number[]; dtype: string; refCount: number } | undefined };
-  wasm: { HEAPU8: Uint8Array };
-  disposeData(dataId: object, force?: boolean): boolean;
-}
+import { probeWasmReleases, type WasmRelease } from './wasmReleaseProbe';
 
 let segmenter: PersonSegmenter;
 let baseline: number;
-const releases: Release[] = [];
+let releases: WasmRelease[];
+let stopProbe: (() => void) | undefined;
 
 /** The segmenter's tfjs, with the backend's memory hidden: what a no-op tensor scrub looks like. */
 function tfHidingTensorMemory(): typeof tf {
@@ -44,27 +34,12 @@ beforeAll(async () => {
   await tf.ready();
   segmenter = await createPersonSegmenter({ tf, models: fileModelSource(), sha256: webSha256 });
   baseline = tf.memory().numTensors;
-  // Read each tensor's heap bytes at its final release, after the segmenter's scrub (which wraps
-  // this) and before the memory is freed.
-  const backend = tf.backend() as unknown as WasmBackendView;
-  const original = backend.disposeData.bind(backend);
-  Object.defineProperty(backend, 'disposeData', {
-    configurable: true,
-    writable: true,
-    value: (dataId: object, force = false): boolean => {
-      const entry = backend.dataIdMap.get(dataId);
-      if (entry && entry.memoryOffset !== null && (force || entry.refCount <= 1)) {
-        const bytes = tf.util.sizeFromShape(entry.shape) * tf.util.bytesPerElement(entry.dtype as tf.DataType);
-        const heap = backend.wasm.HEAPU8;
-        releases.push({ shape: [...entry.shape], zero: isAllZero(new Uint8Array(heap.buffer, heap.byteOffset + entry.memoryOffset, bytes)) });
-      }
-      return original(dataId, force);
-    },
-  });
+  // Read each tensor's heap bytes at its final release, after the segmenter's scrub.
+  ({ releases, stop: stopProbe } = probeWasmReleases());
 }, 120_000);
 
 afterAll(() => {
-  delete (tf.backend() as unknown as { disposeData?: unknown }).disposeData;
+  stopProbe?.();
   segmenter?.dispose();
 });
 
@@ -99,7 +74,7 @@ describe('segmentation memory hygiene (wasm)', () => {
     expect(meanIn(value, Math.round((330 + xOffset) / cell), 30, Math.round((480 + xOffset) / cell), 80)).toBeGreaterThan(0.9);
     expect(meanIn(value, 0, 0, 40, 20)).toBeLessThan(0.1);
     expect(tf.memory().numTensors).toBe(baseline);
-    expect(releases.filter((r) => r.shape.join() === '1,256,256,3')).toEqual([{ shape: [1, 256, 256, 3], zero: true }]);
+    expect(releases.filter((r) => r.shape.join() === '1,256,256,3').map(({ shape, zero }) => ({ shape, zero }))).toEqual([{ shape: [1, 256, 256, 3], zero: true }]);
     expect(releases.length).toBeGreaterThan(10);
     expect(releases.filter((r) => !r.zero)).toEqual([]);
   });
