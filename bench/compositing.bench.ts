@@ -17,30 +17,13 @@ import type { FaceLandmarks } from '../packages/core/src/detect/faceLandmarks';
 import { EphemeralScope } from '../packages/core/src/purge/ephemeralScope';
 import { invertAffine, similarityAffine } from '../packages/core/src/geometry/affine2d';
 import type { Affine2D } from '../packages/core/src/geometry/affine2d';
-import type { RgbaImage } from '../packages/core/src/ports/rgbaImage';
 import { type BenchSection, type BenchSuite, compareInterleaved, ms, ratio, table } from './harness';
+import { background, syntheticPhoto } from './syntheticImages';
 
 const photoSide = 1024;
 /** Face oval in the synthetic photo: centre and radii. The face size is the larger side, 460 px. */
 const oval = { cx: 512, cy: 540, rx: 180, ry: 230 };
 const faceSizeInPhoto = 2 * oval.ry;
-
-/** A textured, non-personal photo: smooth gradients plus a little hash noise. */
-function syntheticPhoto(scope: EphemeralScope): RgbaImage {
-  const bytes = new Uint8Array(photoSide * photoSide * 4);
-  for (let y = 0; y < photoSide; y++) {
-    for (let x = 0; x < photoSide; x++) {
-      const o = (y * photoSide + x) * 4;
-      const n = ((x * 73856093) ^ (y * 19349663)) & 15;
-      bytes[o] = 150 + ((x >> 3) & 63) + n;
-      bytes[o + 1] = 110 + ((y >> 3) & 63) + n;
-      bytes[o + 2] = 90 + (((x + y) >> 4) & 63);
-      bytes[o + 3] = 255;
-    }
-  }
-  const pixels = scope.hold(bytes, { kind: 'pixels', label: 'bench.photo' });
-  return { width: photoSide, height: photoSide, pixels };
-}
 
 /** A 468-point stand-in for a face mesh: an elliptic rim and interior points. */
 function ovalLandmarks(): FaceLandmarks {
@@ -61,18 +44,6 @@ function ovalLandmarks(): FaceLandmarks {
     box: Float32Array.of(oval.cx - oval.rx, oval.cy - oval.ry, oval.cx + oval.rx, oval.cy + oval.ry),
     score: Float32Array.of(1),
   };
-}
-
-function background(width: number, height: number): Uint8Array {
-  const bytes = new Uint8Array(width * height * 4);
-  for (let i = 0; i < bytes.length; i += 4) {
-    const p = i >> 2;
-    bytes[i] = 60 + (p % 97);
-    bytes[i + 1] = 80 + ((p >> 5) % 61);
-    bytes[i + 2] = 140;
-    bytes[i + 3] = 255;
-  }
-  return bytes;
 }
 
 /** Photo → frame: the face scaled to `facePx`, turned slightly, centred in the frame. */
@@ -163,7 +134,7 @@ const configs: readonly Config[] = [
 
 const suite: BenchSuite = async () => {
   const scope = new EphemeralScope({ label: 'bench' });
-  const photo = syntheticPhoto(scope);
+  const photo = syntheticPhoto(scope, photoSide);
   const landmarks = ovalLandmarks();
   const featherFraction = 0.08;
 

@@ -16,28 +16,13 @@ import type { RenderQuality } from '../packages/core/src/render/mesh/renderQuali
 import type { FaceLandmarks } from '../packages/core/src/detect/faceLandmarks';
 import { EphemeralScope } from '../packages/core/src/purge/ephemeralScope';
 import { similarityAffine } from '../packages/core/src/geometry/affine2d';
-import type { RgbaImage } from '../packages/core/src/ports/rgbaImage';
 import { type BenchSection, type BenchSuite, compareInterleaved, ms, ratio, table } from './harness';
+import { background, syntheticPhoto } from './syntheticImages';
 
 const photoSide = 1024;
 /** The canonical face spans about 0.8 of its crop; this crop side gives a ~460 px face. */
 const cropSide = 560;
 const cropOrigin = (photoSide - cropSide) / 2;
-
-function syntheticPhoto(scope: EphemeralScope): RgbaImage {
-  const bytes = new Uint8Array(photoSide * photoSide * 4);
-  for (let y = 0; y < photoSide; y++) {
-    for (let x = 0; x < photoSide; x++) {
-      const o = (y * photoSide + x) * 4;
-      const n = ((x * 73856093) ^ (y * 19349663)) & 15;
-      bytes[o] = 150 + ((x >> 3) & 63) + n;
-      bytes[o + 1] = 110 + ((y >> 3) & 63) + n;
-      bytes[o + 2] = 90 + (((x + y) >> 4) & 63);
-      bytes[o + 3] = 255;
-    }
-  }
-  return { width: photoSide, height: photoSide, pixels: scope.hold(bytes, { kind: 'pixels', label: 'bench.photo' }) };
-}
 
 /** The mean face as a detected mesh would give it, with a dome of depth (nearer in the middle). */
 function meanFaceLandmarks(): FaceLandmarks {
@@ -61,24 +46,12 @@ function meanFaceLandmarks(): FaceLandmarks {
   };
 }
 
-function background(width: number, height: number): Uint8Array {
-  const bytes = new Uint8Array(width * height * 4);
-  for (let i = 0; i < bytes.length; i += 4) {
-    const p = i >> 2;
-    bytes[i] = 60 + (p % 97);
-    bytes[i + 1] = 80 + ((p >> 5) % 61);
-    bytes[i + 2] = 140;
-    bytes[i + 3] = 255;
-  }
-  return bytes;
-}
-
 const suite: BenchSuite = async () => {
   const width = 720;
   const height = 1280;
   const facePx = 600;
   const scope = new EphemeralScope({ label: 'bench' });
-  const photo = syntheticPhoto(scope);
+  const photo = syntheticPhoto(scope, photoSide);
   const landmarks = meanFaceLandmarks();
   const faceInPhoto = 0.8 * cropSide;
   const scale = facePx / faceInPhoto;
