@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RgbaImage, VopopPlatform } from '@vopop/core';
 import {
-  generateVideo,
-  RemoteRenderer,
   remoteOpenApiDocument,
   receiptHeader,
   verifyDeletionReceipt,
@@ -12,37 +10,17 @@ import type { NodePlatform } from '@vopop/node-adapter';
 import sharp from 'sharp';
 import { createReceiptSigner, createRenderServer, listenRenderServer } from '@vopop/render-server';
 import type { ListeningRenderServer, ReceiptSigner, RenderServerLogEvent, RenderServerOptions } from '@vopop/render-server';
-import { fixturePhoto, remoteConsent, tinyTemplate } from './support/remoteTestKit';
+import { captureCrop, tinyTemplate } from './support/remoteTestKit';
 
 const apiKey = 'test-key-0123456789abcdef';
 let platform: NodePlatform;
 let signer: ReceiptSigner;
 let crop: Uint8Array;
 
-/** The crop a real client sends for a fixture photo, captured through an injected fetch. */
-async function captureCrop(): Promise<Uint8Array> {
-  let body: Uint8Array | undefined;
-  const renderer = new RemoteRenderer({
-    endpoint: 'http://127.0.0.1:9',
-    apiKey,
-    receiptKeys: [signer.publicKey],
-    retry: { maxAttempts: 1 },
-    fetch: async (_url, init) => {
-      body = new Uint8Array(init!.body as Uint8Array);
-      return new Response('{}', { status: 503, headers: { 'content-type': 'application/problem+json' } });
-    },
-  });
-  await generateVideo(
-    { photo: fixturePhoto('portrait_small.jpg'), consent: remoteConsent('http://127.0.0.1:9'), template: tinyTemplate },
-    { ...platform, renderer },
-  ).catch(() => undefined);
-  return body!;
-}
-
 beforeAll(async () => {
   platform = await createNodePlatform();
   signer = await createReceiptSigner();
-  crop = await captureCrop();
+  crop = await captureCrop(platform, apiKey, signer.publicKey);
 });
 
 afterAll(async () => {

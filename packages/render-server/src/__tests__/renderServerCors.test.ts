@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateVideo, InvalidArgumentError, RemoteRenderer } from '@vopop/core';
+import { InvalidArgumentError } from '@vopop/core';
 import { createNodePlatform } from '@vopop/node-adapter';
 import type { NodePlatform } from '@vopop/node-adapter';
 import { createReceiptSigner, createRenderServer, listenRenderServer } from '@vopop/render-server';
 import type { ListeningRenderServer, ReceiptSigner, RenderServerCorsOptions } from '@vopop/render-server';
-import { fixturePhoto, remoteConsent, tinyTemplate } from './support/remoteTestKit';
+import { captureCrop, tinyTemplate } from './support/remoteTestKit';
 
 // CORS on the real server over loopback: a browser page may call it only from an origin the
 // operator listed. (The same in Chromium, preflight and all: web-adapter e2e/remoteMode.e2e.test.ts.)
@@ -16,30 +16,10 @@ let signer: ReceiptSigner;
 let crop: Uint8Array;
 const servers: ListeningRenderServer[] = [];
 
-/** The crop a real client sends for a fixture photo, captured through an injected fetch. */
-async function captureCrop(): Promise<Uint8Array> {
-  let body: Uint8Array | undefined;
-  const renderer = new RemoteRenderer({
-    endpoint: 'http://127.0.0.1:9',
-    apiKey,
-    receiptKeys: [signer.publicKey],
-    retry: { maxAttempts: 1 },
-    fetch: async (_url, init) => {
-      body = new Uint8Array(init!.body as Uint8Array).slice();
-      return new Response('{}', { status: 503, headers: { 'content-type': 'application/problem+json' } });
-    },
-  });
-  await generateVideo(
-    { photo: fixturePhoto('portrait_small.jpg'), consent: remoteConsent('http://127.0.0.1:9'), template: tinyTemplate },
-    { ...platform, renderer },
-  ).catch(() => undefined);
-  return body!;
-}
-
 beforeAll(async () => {
   platform = await createNodePlatform();
   signer = await createReceiptSigner();
-  crop = await captureCrop();
+  crop = await captureCrop(platform, apiKey, signer.publicKey);
 });
 
 afterAll(async () => {

@@ -4,8 +4,8 @@ import { createServer as createTcpServer, connect } from 'node:net';
 import type { AddressInfo, Server as TcpServer } from 'node:net';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import type { ConsentRecord, PurgeReceipt, Template } from '@vopop/core';
-import { builtInTemplates, decodePng, EphemeralScope, parseTemplate } from '@vopop/core';
+import type { ConsentRecord, PurgeReceipt, ReceiptPublicKey, Template, VopopPlatform } from '@vopop/core';
+import { builtInTemplates, decodePng, EphemeralScope, generateVideo, parseTemplate, RemoteRenderer } from '@vopop/core';
 import { facesDir } from '../../../../../fixtures/faces/facesDir';
 
 /** A real template, shrunk so that a render takes a fraction of a second. */
@@ -165,4 +165,27 @@ export function assertNothingLeft(receipt: PurgeReceipt | undefined, photo: Uint
     if (record.outcome === 'wiped' && record.verified === false) throw new Error(`${record.label} was not zero after its wipe`);
   }
   if (!photo.every((byte) => byte === 0)) throw new Error('the photo buffer still holds data');
+}
+
+/**
+ * The crop a real client sends for `portrait_small.jpg`, captured through an injected fetch (a
+ * copy: the client wipes its own after sending).
+ */
+export async function captureCrop(platform: VopopPlatform, apiKey: string, receiptKey: ReceiptPublicKey): Promise<Uint8Array> {
+  let body: Uint8Array | undefined;
+  const renderer = new RemoteRenderer({
+    endpoint: 'http://127.0.0.1:9',
+    apiKey,
+    receiptKeys: [receiptKey],
+    retry: { maxAttempts: 1 },
+    fetch: async (_url, init) => {
+      body = new Uint8Array(init!.body as Uint8Array).slice();
+      return new Response('{}', { status: 503, headers: { 'content-type': 'application/problem+json' } });
+    },
+  });
+  await generateVideo(
+    { photo: fixturePhoto('portrait_small.jpg'), consent: remoteConsent('http://127.0.0.1:9'), template: tinyTemplate },
+    { ...platform, renderer },
+  ).catch(() => undefined);
+  return body!;
 }
