@@ -20,11 +20,19 @@ export interface InterruptSignal {
  */
 const interrupts = ['SIGINT', 'SIGTERM'] as const;
 
+/** The abort reason of an {@link InterruptSignal}: which signal stopped the run. */
+export class InterruptedError extends Error {
+  constructor(readonly signalName: NodeJS.Signals) {
+    super(`interrupted (${signalName})`);
+    this.name = 'InterruptedError';
+  }
+}
+
 /** Listen for SIGINT and SIGTERM on this process; see {@link InterruptSignal}. */
 export function listenForInterrupt(): InterruptSignal {
   const controller = new AbortController();
   const onInterrupt = (name: NodeJS.Signals) => {
-    if (!controller.signal.aborted) controller.abort(new Error(`interrupted (${name})`));
+    if (!controller.signal.aborted) controller.abort(new InterruptedError(name));
   };
   for (const name of interrupts) process.on(name, onInterrupt);
   return {

@@ -6,6 +6,7 @@ import { checkOutputTarget, createNodePlatform, writeOutputFile } from '@vopop/n
 import type { ListeningRenderServer, RenderServerLogEvent } from '@vopop/render-server';
 import type { CliCommand, CliIo } from './cliIo';
 import { exitCodeHelp, exitCodes } from './exitCodes';
+import { InterruptedError } from './interruptSignal';
 import { parseCommandLine } from './parseCommandLine';
 import { receiptSigningKey } from './receiptSigningKey';
 
@@ -70,24 +71,18 @@ function describeLogEvent(event: RenderServerLogEvent): string {
   return `vopop serve: ${parts.join(' ')}\n`;
 }
 
-/** Resolves on the first of `signal` (the run's Ctrl-C) and SIGTERM, with which one it was. */
+/**
+ * Resolves when the run's interrupt fires (Ctrl-C or SIGTERM, see `interruptSignal.ts`), with the
+ * signal's name.
+ */
 function untilStopped(signal: AbortSignal): { readonly stopped: Promise<string>; readonly dispose: () => void } {
-  let onTerm = () => undefined as void;
   let onAbort = () => undefined as void;
   const stopped = new Promise<string>((resolve) => {
-    onTerm = () => resolve('SIGTERM');
-    onAbort = () => resolve('SIGINT');
-    process.once('SIGTERM', onTerm);
+    onAbort = () => resolve(signal.reason instanceof InterruptedError ? signal.reason.signalName : 'SIGINT');
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
   });
-  return {
-    stopped,
-    dispose: () => {
-      process.removeListener('SIGTERM', onTerm);
-      signal.removeEventListener('abort', onAbort);
-    },
-  };
+  return { stopped, dispose: () => signal.removeEventListener('abort', onAbort) };
 }
 
 /** Print where the server is and what a client needs: the URL, the key to pin, the API key. */

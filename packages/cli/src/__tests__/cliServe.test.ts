@@ -134,7 +134,7 @@ describe('vopop generate --remote against vopop serve (built, loopback)', () => 
     expect(readdirSync(serveTmp).length).toBeGreaterThan(0); // the platform's temp store while it runs
     process.kill(-serve.child.pid!, 'SIGINT');
     expect(await serve.exited).toBe(exitCodes.ok);
-    expect(serve.stdout()).toContain('"event":"stopped"');
+    expect(serve.stdout()).toContain('"event":"stopped","signal":"SIGINT"');
     expect(readdirSync(serveTmp)).toEqual([]);
   });
 });
@@ -166,7 +166,7 @@ describe('vopop serve and a SIGTERM to its first process alone (as a container r
     await serve.listening;
     process.kill(serve.child.pid!, 'SIGTERM');
     expect(await serve.exited).toBe(exitCodes.ok);
-    expect(serve.stdout()).toContain('"event":"stopped"');
+    expect(serve.stdout()).toContain('"event":"stopped","signal":"SIGTERM"');
     expect(readdirSync(tmp)).toEqual([]);
     // The worker re-started by bin.ts shares the group: none of it is still running.
     expect(() => process.kill(-serve.child.pid!, 0)).toThrow(/ESRCH/);
