@@ -62,6 +62,12 @@ export interface QualityRow {
   readonly identityPhoto: number;
   /** The same to the template's actor, where a recorded template has one; undefined otherwise. */
   readonly identityActor: number | undefined;
+  /**
+   * Cosine similarity of the template's actor (its own face in the detailed frames) to the user's
+   * photo: high when the user is the actor (a template made from this very photo), where the
+   * identity margin means nothing. Undefined without an actor.
+   */
+  readonly actorToPhoto: number | undefined;
   /** CIEDE2000 step across the drawn region's edge, output and untouched template. */
   readonly seamStep: number;
   readonly templateSeamStep: number;
@@ -196,6 +202,7 @@ export async function measureCase(
           placementFloor: meshTrack ? mean(floor) : undefined,
           identityPhoto: mean(identity),
           identityActor: identityActor.length > 0 ? mean(identityActor) : undefined,
+          actorToPhoto: actor.size > 0 ? mean([...actor.values()].map((a) => cosineSimilarity(a, photoEmbedding))) : undefined,
           seamStep: mean(seams.map((s) => s.outputStep)),
           templateSeamStep: mean(seams.map((s) => s.templateStep)),
           gradientExcess: mean(seams.map((s) => s.gradientExcess)),

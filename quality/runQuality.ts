@@ -14,6 +14,7 @@ import { mirroredFace } from './mirroredFace';
 import type { QualityRow } from './qualityHarness';
 import { measureCase, selectFrames } from './qualityHarness';
 import { markdownTable, qualityColumns, rowCells, summaryRows } from './qualityReport';
+import { barRows, barTally, maximumFloorRatio, maximumSeamExcess, minimumFollowing } from './qualityBars';
 import type { QualityRenderer } from './qualityRenderer';
 import { shortenTemplate } from './shortenTemplate';
 
@@ -184,6 +185,7 @@ frames per clip are measured in detail (seam, identity, flicker) and shown in th
 
 ${markdownTable(qualityColumns, rows.map(rowCells))}
 
+${barsSection(rows, renderers)}
 ## Means per renderer
 
 ${markdownTable(['renderer', 'cases', 'placement NME', 'identity → photo', 'seam ΔE00', 'template ΔE00', 'gradient excess', 'flicker E_warp'], summaryRows(rows))}
@@ -201,6 +203,23 @@ Each row: the photo's face crop, then the measured frames of the decoded video, 
 renderer.
 
 ${sheets.join('\n\n')}
+`;
+}
+
+/** The issue's must-show bars, case by case, for the renderer under test beside v1. */
+function barsSection(rows: readonly QualityRow[], renderers: readonly string[]): string {
+  const underTest = renderers[0]!;
+  const baseline = renderers.find((name) => name === 'v1' && name !== underTest);
+  const tally = barTally(rows, underTest);
+  const missed = tally.missed.length === 0 ? 'none' : tally.missed.join('; ');
+  return `## Bars
+
+The bars of issue 12 for **${underTest}**${baseline ? ", with v1's figure for the same bar in brackets" : ''}:
+expression r ≥ ${minimumFollowing} for mouth opening and eye aspect ratio; placement NME ≤ ${maximumFloorRatio}× the
+template's floor; identity margin (→ photo minus → actor) > 0; seam ΔE00 ≤ template ΔE00 + ${maximumSeamExcess}.
+**${tally.met} of ${tally.cases}** cases meet every bar that applies to them. Missed: ${missed}.
+
+${markdownTable(['fixture', 'template', 'expression', 'placement', 'identity', 'seam'], barRows(rows, underTest, baseline))}
 `;
 }
 
