@@ -45,6 +45,15 @@ beforeAll(async () => {
   app.route('/t/short/manifest.json', { body: JSON.stringify(manifest), type: 'application/json' });
   app.route('/t/short/clip.mesh.bin', { body: bytes.subarray(0, bytes.length - pointCount * 6) });
   app.route('/t/gone/manifest.json', { body: JSON.stringify(manifest), type: 'application/json' });
+  // One coordinate changed: the right size, every value in range, another SHA-256.
+  const damaged = bytes.slice();
+  damaged[4 * pointCount * 6] = damaged[4 * pointCount * 6]! ^ 1;
+  app.route('/t/damaged/manifest.json', { body: JSON.stringify(manifest), type: 'application/json' });
+  app.route('/t/damaged/clip.mesh.bin', { body: damaged });
+  // A same-origin redirect out of the template's folder, to a file that is the right one.
+  app.route('/t/away/manifest.json', { body: JSON.stringify(manifest), type: 'application/json' });
+  app.route('/t/away/clip.mesh.bin', { redirect: '/elsewhere/clip.mesh.bin' });
+  app.route('/elsewhere/clip.mesh.bin', { body: bytes });
 });
 
 afterAll(async () => {
@@ -72,9 +81,20 @@ describe('loadTemplateUrl, format 2', () => {
   it.each([
     ['/t/short/manifest.json', { path: 'faceTrack.data.path', message: `mesh data holds ${frameCount - 1} frames; the template has ${frameCount} (frameCount)` }],
     ['/t/gone/manifest.json', { path: 'faceTrack.data.path', message: 'the file answered HTTP 404' }],
+    ['/t/damaged/manifest.json', { path: 'faceTrack.data.sha256', message: "the mesh data file's SHA-256 is not the manifest's: the file was changed or damaged" }],
+    ['/t/away/manifest.json', { path: 'faceTrack.data.path', message: 'the file was redirected outside the template folder' }],
   ])('%s → TemplateInvalidError', async (url, issue) => {
     const error = await loadTemplateUrl(url).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TemplateInvalidError);
     expect((error as TemplateInvalidError).issues).toEqual([issue]);
+  });
+
+  it('refuses a mesh data file over the assets\' size cap', async () => {
+    const error = await loadTemplateUrl('/t/mesh/manifest.json', { assets: { maxBytes: bytes.length - 1 } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TemplateInvalidError);
+    expect((error as TemplateInvalidError).issues).toEqual([{ path: 'faceTrack.data.path', message: `the file is larger than ${bytes.length - 1} bytes` }]);
+    // The control: the exact size is accepted.
+    const loaded = await loadTemplateUrl('/t/mesh/manifest.json', { assets: { maxBytes: bytes.length } });
+    expect(loaded.meshTrack?.frames).toHaveLength(frameCount);
   });
 });
