@@ -47,8 +47,13 @@ const encodeSteps = 1 << 14;
 let decodeTable: Float64Array | undefined;
 let encodeTable: Uint8Array | undefined;
 
-/** sRGB byte → linear light. Built on first use: module import has no side effects. */
-function decodeLut(): Float64Array {
+/**
+ * sRGB byte → linear light (0…1), 256 entries. Built on first use: module import has no side
+ * effects. Shared, read-only: callers must not write to it.
+ *
+ * @internal
+ */
+export function decodeLut(): Float64Array {
   if (!decodeTable) {
     decodeTable = new Float64Array(256);
     for (let i = 0; i < 256; i++) {
@@ -247,6 +252,30 @@ export function applyColourTransfer(
     out[p + 1] = encode[toStep(gx * x + gy * y + gz * z)]!;
     out[p + 2] = encode[toStep(bx * x + by * y + bz * z)]!;
   }
+}
+
+/**
+ * Linear light (0…1, clipped) → sRGB byte, through the same table as the transfer.
+ *
+ * @internal
+ */
+export function encodeLinear(linear: number): number {
+  return encodeLut()[toStep(linear)]!;
+}
+
+/**
+ * L\*a\*b\* (D65) → linear sRGB, unclipped, into `out[at…at+2]`.
+ *
+ * @internal
+ */
+export function labToLinearRgb(l: number, a: number, b: number, out: Float64Array, at = 0): void {
+  const fy = (l + 16) / 116;
+  const x = labFInverse(fy + a / 500);
+  const y = labFInverse(fy);
+  const z = labFInverse(fy - b / 200);
+  out[at] = rx * x + ry * y + rz * z;
+  out[at + 1] = gx * x + gy * y + gz * z;
+  out[at + 2] = bx * x + by * y + bz * z;
 }
 
 /** Linear light → index into the encode table, clipped to the gamut. */

@@ -4,12 +4,9 @@ import type { EphemeralScope } from '../../purge/ephemeralScope';
 import { disposeSymbol } from '../../purge/disposeSymbols';
 import { InvalidArgumentError } from '../../errors/invalidArgumentError';
 import type { RgbaImage } from '../../ports/rgbaImage';
-import {
-  addLabSample,
-  applyColourTransfer,
-  labStatsFromAccumulator,
-  measureLabStats,
-} from '../compositing/colourTransfer';
+import { applyColourTransfer, measureLabStats } from '../compositing/colourTransfer';
+import { ColourOverTime, sampleSkinStats } from './colourOverTime';
+import { ShadingTransfer, relightCrop } from './shadingTransfer';
 import { faceTopology, meshPointCount, triangleKind } from './faceTopology';
 import { placeOuterRing } from './outerRing';
 import { fillTriangleMask } from './triangleMask';
@@ -38,9 +35,16 @@ export interface MeshCompositorOptions {
   /**
    * How far to move the face's skin colour toward the colour under it in the first frame
    * (Reinhard transfer in L\*a\*b\*, measured on skin only: eyes, brows and lips excluded),
-   * 0 (off) … 1. Default 0.5.
+   * 0 (off) … 1. Default 0.5. After that exact match the face follows the light under it, smoothed
+   * over time (see `ColourOverTime`).
    */
   readonly colourMatchStrength?: number;
+  /**
+   * How much of the template frame's low-frequency lighting under the face (a recorded actor's:
+   * one side brighter, shadows) the face takes on, with the photo's own shading divided out,
+   * 0 (off) … 1. Default 0; the mesh renderer turns it on for templates with a recorded face.
+   */
+  readonly shadingStrength?: number;
   /** Label of the compositor's child scope. Default `'mesh-compositor'`. */
   readonly label?: string;
 }
@@ -110,6 +114,10 @@ export function createMeshCompositor(options: MeshCompositorOptions): MeshCompos
   if (!(strength >= 0 && strength <= 1)) {
     throw new InvalidArgumentError('colourMatchStrength must be a number from 0 to 1.');
   }
+  const shading = options.shadingStrength ?? 0;
+  if (!(shading >= 0 && shading <= 1)) {
+    throw new InvalidArgumentError('shadingStrength must be a number from 0 to 1.');
+  }
   if (!Number.isInteger(frameWidth) || !Number.isInteger(frameHeight) || frameWidth < 1 || frameHeight < 1) {
     throw new InvalidArgumentError('frameWidth and frameHeight must be positive integers.');
   }
@@ -177,6 +185,10 @@ class TriangleMeshCompositor implements MeshCompositor {
   /** Whether the photo's mouth is open enough to sample its own interior (teeth) from. */
   readonly #mouthFromPhoto: boolean;
   #matchPending: boolean;
+  /** The matched crop's words before this frame's light (present when the light can change). */
+  readonly #base: EphemeralHandle<Int32Array> | undefined;
+  readonly #colourOverTime: ColourOverTime | undefined;
+  readonly #shading: ShadingTransfer | undefined;
 
   constructor(options: MeshCompositorOptions, _quality: RenderQuality, strength: number) {
     const { photo, landmarks } = options;
@@ -247,6 +259,14 @@ class TriangleMeshCompositor implements MeshCompositor {
       }
 
       this.#packed = scope.hold(new Int32Array(cropWidth * cropHeight), { kind: face, label: 'mesh.packed' });
+      const shadingStrength = options.shadingStrength ?? 0;
+      if (strength > 0 || shadingStrength > 0) {
+        this.#base = scope.hold(new Int32Array(cropWidth * cropHeight), { kind: face, label: 'mesh.packed-base' });
+      }
+      if (strength > 0) this.#colourOverTime = new ColourOverTime(scope, strength);
+      if (shadingStrength > 0) {
+        this.#shading = new ShadingTransfer(scope, shadingStrength, crop.value, cropWidth, cropHeight, s, topology.skinPoint);
+      }
       const transform = 'face-transform' as const;
       this.#coefficients = scope.hold(new Float64Array(triangleCount * coefficientsPerTriangle), {
         kind: transform,
@@ -287,7 +307,7 @@ class TriangleMeshCompositor implements MeshCompositor {
     if (!this.isLive) return 0;
     return [
       this.#photoMesh, this.#crop, this.#packed, this.#skin, this.#source, this.#target, this.#coefficients,
-      this.#depth, this.#order, this.#extent, this.#stats, this.#mouth,
+      this.#depth, this.#order, this.#extent, this.#stats, this.#mouth, ...(this.#base ? [this.#base] : []),
     ].reduce((sum, handle) => sum + handle.byteLength, 0);
   }
 
@@ -315,6 +335,7 @@ class TriangleMeshCompositor implements MeshCompositor {
     const box = this.#box;
     if (!this.#coveredBox(vertices, box)) return;
     if (this.#matchPending) this.#matchColour(frame, vertices);
+    else this.#followLight(frame, vertices);
     rasteriseMesh(
       this.#wordsOf(frame),
       width,
@@ -373,26 +394,17 @@ class TriangleMeshCompositor implements MeshCompositor {
   /**
    * Measure the frame's colour under the face, sampled at the target mesh's skin points (about 400
    * samples spread over exactly the skin the face will cover), and move the crop's colour toward it,
-   * once: matching per frame would make the face flicker as the background under it moves.
+   * exactly, once; later frames follow the light through {@link ColourOverTime}, smoothed, so that
+   * the face does not flicker as the background under it moves.
    */
   #matchColour(frame: Uint8Array, vertices: Float32Array): void {
     const stats = this.#stats.value;
-    const acc = stats.subarray(12, 19);
-    acc.fill(0);
-    const width = this.#frameWidth;
     const skin = this.#topology.skinPoint;
-    for (let i = 0; i < meshPointCount; i++) {
-      // Skin against skin: on a recorded template the actor's eyes, brows and lips are not skin.
-      if (skin[i] === 0) continue;
-      const x = Math.floor(vertices[i * 3]!);
-      const y = Math.floor(vertices[i * 3 + 1]!);
-      if (x < 0 || y < 0 || x >= width || y >= this.#frameHeight) continue;
-      const o = (y * width + x) * 4;
-      addLabSample(acc, frame[o]!, frame[o + 1]!, frame[o + 2]!, 1);
+    const acc = stats.subarray(12, 19);
+    if (!sampleSkinStats(frame, this.#frameWidth, this.#frameHeight, vertices, skin, acc, stats.subarray(6, 12))) {
+      this.#followLight(frame, vertices);
+      return;
     }
-    const measured = labStatsFromAccumulator(acc, stats.subarray(6, 12));
-    acc.fill(0);
-    if (!measured) return;
     const crop = this.#crop.value;
     // A held copy, purged at once: the packed words are the only matched copy kept, so that the
     // raw crop stays available to match from.
@@ -406,6 +418,30 @@ class TriangleMeshCompositor implements MeshCompositor {
     const l = stats[0]! + (stats[6]! - stats[0]!) * this.#strength;
     this.#setMouthColours(l);
     this.#matchPending = false;
+    this.#colourOverTime?.start(stats.subarray(0, 6), stats.subarray(6, 12));
+    this.#followLight(frame, vertices);
+  }
+
+  /**
+   * The light of this frame: the smoothed colour drift and, on recorded templates, the actor's
+   * shading; re-packs the crop from the matched base when either changed.
+   */
+  #followLight(frame: Uint8Array, vertices: Float32Array): void {
+    const base = this.#base;
+    if (!base) return;
+    const width = this.#frameWidth;
+    const height = this.#frameHeight;
+    const skin = this.#topology.skinPoint;
+    const colour = this.#colourOverTime;
+    let changed = false;
+    if (colour?.follow(frame, width, height, vertices, skin)) {
+      this.#setMouthColours(colour.lightness);
+      changed = true;
+    }
+    if (this.#shading?.update(frame, width, height, vertices, skin)) changed = true;
+    if (!changed) return;
+    const extent = this.#extent.value;
+    relightCrop(base.value, this.#packed.value, extent[2]!, extent[3]!, colour?.lut, this.#shading?.field);
   }
 
   /** Colours of the mouth interior, scaled to the face's lightness (L\* 0…100). */
@@ -427,5 +463,6 @@ class TriangleMeshCompositor implements MeshCompositor {
       const p = i << 2;
       packed[i] = rgba[p]! | (rgba[p + 1]! << 8) | (rgba[p + 2]! << 16) | (255 << 24);
     }
+    this.#base?.value.set(packed);
   }
 }

@@ -9,6 +9,7 @@ import { createMeshMotion } from './meshMotion';
 import type { MeshMotion } from './meshMotion';
 import type { MeshTrack } from './meshTrack';
 import type { RenderQuality } from './renderQuality';
+import { recordedShadingStrength } from './shadingTransfer';
 
 /**
  * What {@link createMeshFaceRenderer} needs: the photo and its face, the clip, and how to draw.
@@ -61,6 +62,8 @@ export function createMeshFaceRenderer(options: MeshFaceRendererOptions): MeshFa
     frameHeight: options.height,
     ...(options.quality ? { quality: options.quality } : {}),
     ...(options.colourMatchStrength !== undefined ? { colourMatchStrength: options.colourMatchStrength } : {}),
+    // A recorded actor's lighting (one side brighter, shadows) shades the face.
+    ...(options.meshTrack ? { shadingStrength: recordedShadingStrength } : {}),
   });
   const photoFive = scope.hold(fivePointsFromMesh(landmarks), { kind: 'landmarks', label: 'mesh.photo-points5' });
   const motion = createMeshMotion({
