@@ -24,7 +24,7 @@ import type { TelemetryRecorder } from '../telemetry/telemetryRecorder';
 import { builtInTemplates, defaultTemplateId } from '../templates/builtInTemplates';
 import { isLoadedTemplate } from '../templates/loadedTemplate';
 import type { LoadedTemplate } from '../templates/loadedTemplate';
-import { parseTemplate } from '../templates/parseTemplate';
+import { ensureValidTemplate, parseTemplate } from '../templates/parseTemplate';
 import type { Template } from '../templates/templateSchema';
 import { TemplateInvalidError } from '../errors/templateInvalidError';
 import { GenerationFailedError } from '../errors/generationFailedError';
@@ -159,7 +159,8 @@ const optionsSchema = z.object({
  */
 export function resolveTemplate(template: unknown): Template {
   if (template === undefined) template = defaultTemplateId;
-  if (isLoadedTemplate(template)) return parseTemplate(template.template);
+  // The loader's manifest as it is (when validated), so that the mesh track it read is found again.
+  if (isLoadedTemplate(template)) return ensureValidTemplate(template.template);
   if (typeof template === 'string') {
     const found = builtInTemplates.find((t) => t.id === template);
     if (!found) {
