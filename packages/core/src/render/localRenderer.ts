@@ -185,6 +185,7 @@ export class LocalRenderer implements Renderer {
         step = 'render';
         if (background instanceof BackgroundRenderer) background.render(index, frame.value);
         else await background.next(frame.value);
+        meshFace?.captureTemplate(frame.value, index);
         track(index, framePoints.value);
         step = 'composite';
         if (compositor) {

@@ -13,6 +13,9 @@ import { fillTriangleMask } from './triangleMask';
 import { coefficientsPerTriangle, frontSign, rasteriseMesh } from './meshWarp';
 import type { MeshWarpScratch } from './meshWarp';
 import type { RenderQuality } from './renderQuality';
+import { EyeLids } from './eyeLids';
+import { eyeShiftLength, eyeShifts } from './gaze';
+import type { MeshFrameFeatures } from './meshFrameFeatures';
 import { renderQualities } from './renderQuality';
 
 /**
@@ -65,9 +68,13 @@ export interface MeshCompositor extends Disposable {
    *
    * @throws {@link InvalidArgumentError} for a frame of the wrong size or a target that is not
    *   468 finite points (the frame is left untouched).
+   * `features`: where a recorded template's eyes look and its own mouth interior (see
+   * {@link MeshFrameFeatures}); without them the eyes keep the photo's gaze and an open mouth is
+   * shaded. Either way an eye closed further than the photo's lid can stretch gets lid skin.
+   *
    * @throws PurgedError once the compositor or its scope has been purged.
    */
-  composite(frame: Uint8Array, target: Float32Array): void;
+  composite(frame: Uint8Array, target: Float32Array, features?: MeshFrameFeatures): void;
   /** The photo's face mesh, 468 points (x, y, z) in photo pixels: the neutral shape to retarget. */
   readonly photoMesh: Float32Array;
   /** Bytes of face data held; constant. */
@@ -185,6 +192,9 @@ class TriangleMeshCompositor implements MeshCompositor {
   /** Whether the photo's mouth is open enough to sample its own interior (teeth) from. */
   readonly #mouthFromPhoto: boolean;
   #matchPending: boolean;
+  readonly #eyeLids: EyeLids;
+  /** Per-frame gaze shift of each eye's content in the crop (see gaze.ts). */
+  readonly #eyeShift: EphemeralHandle<Float64Array>;
   /** The matched crop's words before this frame's light (present when the light can change). */
   readonly #base: EphemeralHandle<Int32Array> | undefined;
   readonly #colourOverTime: ColourOverTime | undefined;
@@ -252,6 +262,8 @@ class TriangleMeshCompositor implements MeshCompositor {
       fillTriangleMask(this.#skin.value, cropWidth, cropHeight, s, topology.triangles, topology.kinds, triangleKind.skin);
       this.#front = frontSign(s, 2, topology);
       this.#mouthFromPhoto = mouthIsOpen(photoMesh);
+      this.#eyeLids = new EyeLids(scope, photoMesh);
+      this.#eyeShift = scope.hold(new Float64Array(eyeShiftLength), { kind: 'face-transform', label: 'mesh.eye-shift' });
       // Tap coordinates, kept a pixel inside the crop so that every bilinear tap is.
       for (let i = 0; i < vertexCount; i++) {
         s[i * 2] = Math.min(cropWidth - 2, Math.max(0, s[i * 2]! - 0.5));
@@ -308,14 +320,14 @@ class TriangleMeshCompositor implements MeshCompositor {
     return [
       this.#photoMesh, this.#crop, this.#packed, this.#skin, this.#source, this.#target, this.#coefficients,
       this.#depth, this.#order, this.#extent, this.#stats, this.#mouth, ...(this.#base ? [this.#base] : []),
-    ].reduce((sum, handle) => sum + handle.byteLength, 0);
+    ].reduce((sum, handle) => sum + handle.byteLength, this.#eyeLids.byteLength + this.#eyeShift.byteLength);
   }
 
   get isLive(): boolean {
     return this.#scope.isOpen && this.#packed.isLive;
   }
 
-  composite(frame: Uint8Array, target: Float32Array): void {
+  composite(frame: Uint8Array, target: Float32Array, features?: MeshFrameFeatures): void {
     this.#scope.throwIfClosed();
     const width = this.#frameWidth;
     const height = this.#frameHeight;
@@ -324,6 +336,10 @@ class TriangleMeshCompositor implements MeshCompositor {
     }
     if (!(target instanceof Float32Array) || target.length < meshPointCount * 3) {
       throw new InvalidArgumentError('The target mesh must be a Float32Array of at least 468 points (x, y, z).');
+    }
+    const gaze = features?.gaze;
+    if (gaze !== undefined && !(gaze instanceof Float32Array && gaze.length >= 4 && Number.isFinite(gaze[0]! + gaze[1]! + gaze[2]! + gaze[3]!))) {
+      throw new InvalidArgumentError('A gaze must be a Float32Array of 4 finite numbers.');
     }
     const vertices = this.#target.value;
     for (let i = 0; i < meshPointCount * 3; i++) {
@@ -334,6 +350,7 @@ class TriangleMeshCompositor implements MeshCompositor {
     placeOuterRing(vertices, 3);
     const box = this.#box;
     if (!this.#coveredBox(vertices, box)) return;
+    if (gaze) eyeShifts(this.#source.value, gaze, this.#eyeShift.value);
     if (this.#matchPending) this.#matchColour(frame, vertices);
     else this.#followLight(frame, vertices);
     rasteriseMesh(
@@ -348,7 +365,10 @@ class TriangleMeshCompositor implements MeshCompositor {
       this.#front,
       this.#mouthFromPhoto ? undefined : this.#mouth.value,
       this.#scratch,
+      gaze ? this.#eyeShift.value : undefined,
+      features?.mouth,
     );
+    this.#eyeLids.cover(this.#wordsOf(frame), width, box, vertices, this.#packed.value, this.#extent.value[2]!, this.#source.value);
   }
 
   purge(): void {

@@ -8,6 +8,9 @@ import type { MeshCompositor } from './meshCompositor';
 import { createMeshMotion } from './meshMotion';
 import type { MeshMotion } from './meshMotion';
 import type { MeshTrack } from './meshTrack';
+import { faceTopology } from './faceTopology';
+import { RecordedMouth } from './recordedMouth';
+import type { TemplateMouthSource } from './recordedMouth';
 import type { RenderQuality } from './renderQuality';
 import { recordedShadingStrength } from './shadingTransfer';
 
@@ -44,6 +47,12 @@ export interface MeshFaceRenderer {
    * are the template's five target points of that frame (placement for built-in templates).
    */
   draw(frame: Uint8Array, frameIndex: number, framePoints: Float32Array): void;
+  /**
+   * Copy what the face takes from template frame `frameIndex` (a recorded template's own mouth
+   * interior) out of `frame`, right after its background is drawn and before anything covers it.
+   * Without it an open mouth is shaded instead.
+   */
+  captureTemplate(frame: Uint8Array, frameIndex: number): void;
 }
 
 /**
@@ -76,23 +85,48 @@ export function createMeshFaceRenderer(options: MeshFaceRendererOptions): MeshFa
   });
   photoFive.purge();
   const target = scope.hold(new Float32Array(landmarks.pointCount * 3), { kind: 'landmarks', label: 'mesh.frame-target' });
-  return new MeshPath(compositor, motion, target);
+  const gaze = scope.hold(new Float32Array(new ArrayBuffer(16)), { kind: 'face-transform', label: 'mesh.gaze' });
+  const mouth = options.meshTrack
+    ? new RecordedMouth(scope, options.meshTrack, options.width, options.height, faceTopology().vertexCount)
+    : undefined;
+  return new MeshPath(compositor, motion, target, gaze, mouth);
 }
 
 class MeshPath implements MeshFaceRenderer {
   readonly #compositor: MeshCompositor;
   readonly #motion: MeshMotion;
   readonly #target: EphemeralHandle<Float32Array>;
+  readonly #gaze: EphemeralHandle<Float32Array>;
+  readonly #mouth: RecordedMouth | undefined;
+  /** Reused every frame, so that drawing allocates nothing. */
+  readonly #features: { gaze: Float32Array | undefined; mouth: TemplateMouthSource | undefined } = { gaze: undefined, mouth: undefined };
 
-  constructor(compositor: MeshCompositor, motion: MeshMotion, target: EphemeralHandle<Float32Array>) {
+  constructor(
+    compositor: MeshCompositor,
+    motion: MeshMotion,
+    target: EphemeralHandle<Float32Array>,
+    gaze: EphemeralHandle<Float32Array>,
+    mouth: RecordedMouth | undefined,
+  ) {
     this.#compositor = compositor;
     this.#motion = motion;
     this.#target = target;
+    this.#gaze = gaze;
+    this.#mouth = mouth;
+  }
+
+  captureTemplate(frame: Uint8Array, frameIndex: number): void {
+    this.#mouth?.capture(frame, frameIndex);
   }
 
   draw(frame: Uint8Array, frameIndex: number, framePoints: Float32Array): void {
     const target = this.#target.value;
     this.#motion.targetAt(frameIndex, framePoints, target);
-    this.#compositor.composite(frame, target);
+    const features = this.#features;
+    features.gaze = this.#motion.gazeAt(frameIndex, this.#gaze.value) ? this.#gaze.value : undefined;
+    features.mouth = this.#mouth?.at(frameIndex);
+    this.#compositor.composite(frame, target, features);
+    features.gaze = undefined;
+    features.mouth = undefined;
   }
 }

@@ -4,6 +4,7 @@ import { InvalidArgumentError } from '../../errors/invalidArgumentError';
 import { fitSimilarity } from '../../geometry/fitSimilarity';
 import { expressionBasis } from './expressionPresets';
 import { faceRegions } from './faceRegions';
+import { gazeDelta, gazeLength, gazeOffsets } from './gaze';
 import { meshPointCount } from './faceTopology';
 import type { MeshTrack } from './meshTrack';
 import { assertMeshTrack } from './meshTrack';
@@ -53,6 +54,12 @@ export interface MeshMotion {
    * `framePoints` are the template's five target points of that frame (used by the preset path).
    */
   targetAt(frameIndex: number, framePoints: Float32Array, out: Float32Array): void;
+  /**
+   * Where the template's eyes look in frame `frameIndex`, relative to its neutral (see
+   * `gazeDelta`), into `out` (4 numbers). False (and `out` zeroed) where the template has no
+   * irises: a built-in template, or a 468-point track.
+   */
+  gazeAt(frameIndex: number, out: Float32Array): boolean;
 }
 
 /** Points that move with the head but not with expressions: the upper face, without eyes and brows. */
@@ -109,9 +116,13 @@ class RetargetedMotion implements MeshMotion {
   /** `[pose ×12, inverse ×12]`. */
   readonly #pose: EphemeralHandle<Float64Array>;
   readonly #scratch: EphemeralHandle<Float32Array>;
+  /** The template neutral's iris offsets (template data), when its track has irises. */
+  readonly #neutralGaze: Float32Array | undefined;
 
   constructor(scope: EphemeralScope, user: EphemeralHandle<Float32Array>, track: MeshTrack) {
     this.#track = track;
+    const neutralGaze = new Float32Array(gazeLength);
+    this.#neutralGaze = track.pointCount === 478 && gazeOffsets(track.neutral, neutralGaze) ? neutralGaze : undefined;
     const neutral = track.neutral;
     this.#weights = stableWeights(neutral);
     this.#pose = scope.hold(new Float64Array(24), { kind: 'face-transform', label: 'motion.pose' });
@@ -122,6 +133,15 @@ class RetargetedMotion implements MeshMotion {
     this.#userInTemplate = scope.hold(new Float32Array(meshPointCount * 3), { kind: 'landmarks', label: 'motion.user-in-template' });
     for (let i = 0; i < meshPointCount; i++) applySimilarity3D(toTemplate, user.value, i, this.#userInTemplate.value, i);
     this.#scratch = scope.hold(new Float32Array(new ArrayBuffer(12)), { kind: 'landmarks', label: 'motion.scratch' });
+  }
+
+  gazeAt(frameIndex: number, out: Float32Array): boolean {
+    const frame = this.#track.frames[frameIndex];
+    if (!frame || !this.#neutralGaze) {
+      out.fill(0, 0, gazeLength);
+      return false;
+    }
+    return gazeDelta(frame, this.#neutralGaze, out);
   }
 
   targetAt(frameIndex: number, _framePoints: Float32Array, out: Float32Array): void {
@@ -196,6 +216,11 @@ class PresetMotion implements MeshMotion {
     const axes = new Float64Array(new ArrayBuffer(48));
     axes.set([cx / meshPointCount, cy / meshPointCount, cz / meshPointCount + 1.2 * iod, iod, (rx - lx) / iod, (ry - ly) / iod]);
     this.#frame = scope.hold(axes, { kind: 'face-transform', label: 'motion.frame' });
+  }
+
+  gazeAt(_frameIndex: number, out: Float32Array): boolean {
+    out.fill(0, 0, gazeLength);
+    return false;
   }
 
   targetAt(frameIndex: number, framePoints: Float32Array, out: Float32Array): void {

@@ -1,5 +1,7 @@
+import { faceMeshTriangles } from './faceMeshTriangles';
 import type { FaceTopology } from './faceTopology';
 import { triangleKind } from './faceTopology';
+import type { TemplateMouthSource } from './recordedMouth';
 
 /*
  * The per-frame inner loop of the mesh renderer: every triangle of the fixed topology is mapped
@@ -38,6 +40,14 @@ const minArea = 1e-3;
  * once the face is scaled up, so the bar is far below a pixel.
  */
 const minSourceArea = 1e-4;
+/**
+ * The eye openings' strips follow the canonical triangles in the topology, 14 triangles per eye
+ * (image-left eye first): the triangles a gaze shift resamples.
+ */
+const eyeStripFrom = faceMeshTriangles.length / 3;
+const eyeStripCount = 14;
+/** Drawing mode of a mouth triangle sampled from the template frame's mouth interior. */
+const recordedMode = 3;
 /** Coefficients per triangle: u₀, du/dx, du/dy, v₀, dv/dx, dv/dy, α₀, dα/dx, dα/dy (at x = y = 0). */
 export const coefficientsPerTriangle = 9;
 
@@ -118,6 +128,8 @@ export function rasteriseMesh(
   front: number,
   mouth: MouthColours | undefined,
   scratch: MeshWarpScratch,
+  eyeShift?: Float64Array,
+  recorded?: TemplateMouthSource,
 ): void {
   const { coefficients, order, depth } = scratch;
   const triangles = topology.triangles;
@@ -139,7 +151,7 @@ export function rasteriseMesh(
     const e2y = target[c * 3 + 1]! - y0;
     const det = e1x * e2y - e2x * e1y;
     if (!(Math.abs(det) > minArea * 2)) continue;
-    const kind = mouth === undefined && kinds[k] === triangleKind.mouth ? triangleKind.feature : kinds[k]!;
+    const kind = modeOf(k, kinds, triangles, mouth, recorded);
     let f0: number;
     let f1: number;
     let f2: number;
@@ -153,17 +165,18 @@ export function rasteriseMesh(
       f2 = mouthDepth[c]! * 256;
       g0 = g1 = g2 = 0;
     } else {
-      f0 = source[a * 2]!;
-      g0 = source[a * 2 + 1]!;
-      f1 = source[b * 2]!;
-      g1 = source[b * 2 + 1]!;
-      f2 = source[c * 2]!;
-      g2 = source[c * 2 + 1]!;
+      const from = kind === recordedMode ? recorded!.source : source;
+      f0 = from[a * 2]!;
+      g0 = from[a * 2 + 1]!;
+      f1 = from[b * 2]!;
+      g1 = from[b * 2 + 1]!;
+      f2 = from[c * 2]!;
+      g2 = from[c * 2 + 1]!;
       const sourceDet = (f1 - f0) * (g2 - g0) - (f2 - f0) * (g1 - g0);
       if (!(Math.abs(sourceDet) > minSourceArea * 2)) continue;
     }
     // A mouth seen from behind is no mouth: nothing to fill in.
-    if (det * front < 0 && kind === triangleKind.mouth) continue;
+    if (det * front < 0 && (kind === triangleKind.mouth || kind === recordedMode)) continue;
     const inv = 1 / det;
     const at = k * coefficientsPerTriangle;
     const ux = ((f1 - f0) * e2y - (f2 - f0) * e1y) * inv;
@@ -194,9 +207,35 @@ export function rasteriseMesh(
   for (let n = 0; n < count; n++) {
     const k = order[n]!;
     if (Number.isNaN(depth[k]!)) continue;
-    const kind = mouth === undefined && kinds[k] === triangleKind.mouth ? triangleKind.feature : kinds[k]!;
-    drawTriangle(frame, frameWidth, box, crop, cropWidth, target, triangles, k, coefficients, kind, mouth);
+    const kind = modeOf(k, kinds, triangles, mouth, recorded);
+    const eye = eyeShift !== undefined && k >= eyeStripFrom && k < eyeStripFrom + 2 * eyeStripCount ? (k < eyeStripFrom + eyeStripCount ? 0 : 7) : -1;
+    if (kind === recordedMode) {
+      drawTriangle(frame, frameWidth, box, recorded!.crop, recorded!.cropWidth, target, triangles, k, coefficients, triangleKind.feature, mouth, undefined, -1);
+    } else {
+      drawTriangle(frame, frameWidth, box, crop, cropWidth, target, triangles, k, coefficients, kind, mouth, eyeShift, eye);
+    }
   }
+}
+
+/**
+ * How triangle `k` is drawn: its topology kind, except for the mouth strip, which is sampled from
+ * the template frame's mouth interior where there is one and its source triangle has an area
+ * (else shaded, or sampled from the photo when there are no mouth colours either).
+ */
+function modeOf(
+  k: number,
+  kinds: Uint8Array,
+  triangles: Uint16Array,
+  mouth: MouthColours | undefined,
+  recorded: TemplateMouthSource | undefined,
+): number {
+  const kind = kinds[k]!;
+  if (kind !== triangleKind.mouth) return kind;
+  if (recorded !== undefined) {
+    const area = signedArea(recorded.source, 2, triangles[k * 3]!, triangles[k * 3 + 1]!, triangles[k * 3 + 2]!);
+    if (Math.abs(area) > minSourceArea) return recordedMode;
+  }
+  return mouth === undefined ? triangleKind.feature : triangleKind.mouth;
 }
 
 /**
@@ -233,6 +272,8 @@ function drawTriangle(
   coefficients: Float64Array,
   kind: number,
   mouth: MouthColours | undefined,
+  eyeShift: Float64Array | undefined,
+  eye: number,
 ): void {
   // Vertices sorted by y: (ax, ay) top, (bx, by) middle, (cx, cy) bottom.
   let i0 = triangles[k * 3]!;
@@ -288,6 +329,10 @@ function drawTriangle(
       for (; o <= end; o++, u += du) frame[o] = opaqueAlpha | shadeMouth(u >> 16, mouth);
       continue;
     }
+    if (eye >= 0 && eyeShift !== undefined && opaque) {
+      drawShiftedSpan(frame, o, end, crop, cw, u0 + ux * xc + uy * yc, v0 + vx * xc + vy * yc, ux, vx, eyeShift, eye);
+      continue;
+    }
     let alpha = Math.round((alpha0 + alphaX * xc + alphaY * yc) * one) | 0;
     for (; o <= end; o++) {
       const i = (v >> 16) * cw + (u >> 16);
@@ -322,6 +367,65 @@ function drawTriangle(
       u += du;
       v += dv;
     }
+  }
+}
+
+/**
+ * One row span of an eye opening, sampled from the crop where the gaze shift moves its content:
+ * at `s − d · max(0, 1 − ((s − c)·a)² / hw²)` (see `eyeShifts` in gaze.ts), `s` stepping by
+ * (`du`, `dv`) per pixel from (`u`, `v`), all in tap coordinates.
+ */
+function drawShiftedSpan(
+  frame: Int32Array,
+  from: number,
+  end: number,
+  crop: Int32Array,
+  cw: number,
+  u: number,
+  v: number,
+  du: number,
+  dv: number,
+  shift: Float64Array,
+  at: number,
+): void {
+  const cx = shift[at]!;
+  const cy = shift[at + 1]!;
+  const ax = shift[at + 2]!;
+  const ay = shift[at + 3]!;
+  const inv = shift[at + 4]!;
+  const dx = shift[at + 5]!;
+  const dy = shift[at + 6]!;
+  const uMax = cw - 2;
+  const vMax = ((crop.length / cw) | 0) - 2;
+  for (let o = from; o <= end; o++, u += du, v += dv) {
+    const along = (u - cx) * ax + (v - cy) * ay;
+    const f = 1 - along * along * inv;
+    let su = u;
+    let sv = v;
+    if (f > 0) {
+      su -= dx * f;
+      sv -= dy * f;
+    }
+    su = su < 0 ? 0 : su > uMax ? uMax : su;
+    sv = sv < 0 ? 0 : sv > vMax ? vMax : sv;
+    const uf = Math.round(su * one) | 0;
+    const vf = Math.round(sv * one) | 0;
+    const i = (vf >> 16) * cw + (uf >> 16);
+    const p00 = crop[i]!;
+    const p01 = crop[i + 1]!;
+    const p10 = crop[i + cw]!;
+    const p11 = crop[i + cw + 1]!;
+    const fx = (uf >> 9) & 127;
+    const gx = 128 - fx;
+    const fy = (vf >> 9) & 127;
+    const gy = 128 - fy;
+    const rbTop = (((p00 & lanes) * gx + (p01 & lanes) * fx + half) >> 7) & lanes;
+    const gTop = (((p00 >> 8) & 255) * gx + ((p01 >> 8) & 255) * fx + 64) >> 7;
+    const rbBottom = (((p10 & lanes) * gx + (p11 & lanes) * fx + half) >> 7) & lanes;
+    const gBottom = (((p10 >> 8) & 255) * gx + ((p11 >> 8) & 255) * fx + 64) >> 7;
+    const rb = ((rbTop * gy + rbBottom * fy + half) >> 7) & lanes;
+    const g = (gTop * gy + gBottom * fy + 64) >> 7;
+    frame[o] = opaqueAlpha | rb | (g << 8);
   }
 }
 
