@@ -198,6 +198,38 @@ describe('closed lids', () => {
   });
 });
 
+describe('retargeted lids', () => {
+  it('a recorded blink shuts a user whose eyes open wider than the actor’s, and rest keeps them as they are', () => {
+    const scope = new EphemeralScope({ label: 'lid-ratio-test' });
+    const neutral = meanFace();
+    const user = meanFace();
+    const lids = [
+      [faceRegions.imageLeftUpperLid, faceRegions.imageLeftLowerLid],
+      [faceRegions.imageRightUpperLid, faceRegions.imageRightLowerLid],
+    ] as const;
+    // The user's eyes open 4 px wider than the actor's.
+    for (const [upper] of lids) for (let k = 1; k < upper.length - 1; k++) user[upper[k]! * 3 + 1] = user[upper[k]! * 3 + 1]! - 4;
+    // The actor's blink: each upper lid point onto its lower partner.
+    const blink = neutral.slice();
+    for (const [upper, lower] of lids) {
+      for (let k = 1; k < upper.length - 1; k++) for (let c = 0; c < 3; c++) blink[upper[k]! * 3 + c] = blink[lower[k]! * 3 + c]!;
+    }
+    const track: MeshTrack = { pointCount: 468, neutral, frames: [neutral, blink] };
+    const motion = createMeshMotion({ photoMesh: user, photoFivePoints: new Float32Array(10), scope, fps: 30, frameCount: 2, meshTrack: track });
+    const out = new Float32Array(468 * 3);
+    motion.targetAt(1, new Float32Array(10), out);
+    for (const [upper, lower] of lids) {
+      for (let k = 1; k < upper.length - 1; k++) {
+        const gap = Math.hypot(out[upper[k]! * 3]! - out[lower[k]! * 3]!, out[upper[k]! * 3 + 1]! - out[lower[k]! * 3 + 1]!);
+        expect(gap).toBeLessThan(0.5);
+      }
+    }
+    motion.targetAt(0, new Float32Array(10), out);
+    for (let i = 0; i < 468 * 3; i++) expect(Math.abs(out[i]! - user[i]!)).toBeLessThan(1e-2);
+    scope.purge();
+  });
+});
+
 describe('gaze', () => {
   it('moves the iris inside the eye opening by the gaze offset, corners and lids in place', () => {
     const scope = new EphemeralScope({ label: 'gaze-test' });

@@ -49,8 +49,9 @@ export function gazeOffsets(mesh: Float32Array, out: Float32Array | Float64Array
 }
 
 /**
- * `out = offsets(frame) − offsets(neutral)`, clamped: how far the actor looks away from where it
- * looked at rest. False (and `out` zeroed) when either mesh has no irises.
+ * How far the actor looks away from where it looked at rest: `offsets(frame) − offsets(neutral)`,
+ * the mean of both eyes written for each, clamped. False (and `out` zeroed) when the frame's mesh
+ * has no irises.
  *
  * @internal
  */
@@ -59,12 +60,12 @@ export function gazeDelta(frame: Float32Array, neutralOffsets: Float32Array | Fl
     out.fill(0, 0, gazeLength);
     return false;
   }
-  for (let e = 0; e < 2; e++) {
-    const along = out[e * 2]! - neutralOffsets[e * 2]!;
-    const across = out[e * 2 + 1]! - neutralOffsets[e * 2 + 1]!;
-    out[e * 2] = Math.max(-maxAlong, Math.min(maxAlong, along));
-    out[e * 2 + 1] = Math.max(-maxAcross, Math.min(maxAcross, across));
-  }
+  // Eyes turn together: one offset for both, the mean of the two, which also halves the tracker's
+  // noise (alone, each eye's offset wanders by a few hundredths, often in opposite directions).
+  const along = (out[0]! - neutralOffsets[0]! + out[2]! - neutralOffsets[2]!) / 2;
+  const across = (out[1]! - neutralOffsets[1]! + out[3]! - neutralOffsets[3]!) / 2;
+  out[0] = out[2] = Math.max(-maxAlong, Math.min(maxAlong, along));
+  out[1] = out[3] = Math.max(-maxAcross, Math.min(maxAcross, across));
   return true;
 }
 
