@@ -189,12 +189,16 @@ export class LocalRenderer implements Renderer {
         track(index, framePoints.value);
         step = 'composite';
         if (compositor) {
+          // The mesh face is placed first, so that the layer under it can skip what it will cover.
+          const exclude = meshFace?.place(index, framePoints.value);
           const fit = fitSimilarity(photoPoints.value, framePoints.value);
-          compositor.composite(frame.value, width, height, fit.transform);
+          compositor.composite(frame.value, width, height, fit.transform, exclude);
           fit.transform.fill(0);
           fit.inverse.fill(0);
+          meshFace?.drawPlaced(frame.value);
+        } else {
+          meshFace?.draw(frame.value, index, framePoints.value);
         }
-        meshFace?.draw(frame.value, index, framePoints.value);
         step = 'encode';
         await session.addFrame(frame.value);
         job.onProgress?.((index + 1) / frameCount);

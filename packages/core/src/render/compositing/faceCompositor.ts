@@ -11,6 +11,9 @@ import { withForeheadDome } from './foreheadDome';
 import { faceOutline, faceRegion, rasteriseFaceMask } from './faceMask';
 import type { FaceRegion } from './faceMask';
 import { accumulateCovered, coveredBox, frameToCrop, warpBlend } from './warpBlend';
+import { isFrameExclusion } from './frameExclusion';
+import type { FrameExclusion } from './frameExclusion';
+import { maskHull } from './layerHull';
 
 /**
  * How to create a {@link FaceCompositor}.
@@ -56,11 +59,13 @@ export interface FaceCompositor extends Disposable {
    * the frame stays byte-identical. A face partly or wholly outside the frame is clipped.
    *
    * @param frame - RGBA, `frameWidth * frameHeight * 4` bytes, background already drawn.
+   * @param exclude - internal: pixels of this frame that a layer drawn next covers opaquely (the
+   *   mesh face over the head layer), left unwritten to save the work.
    * @throws {@link InvalidArgumentError} for a buffer of the wrong size or a singular or
    *   non-finite transform (the frame is left untouched).
    * @throws PurgedError once the compositor or its scope has been purged.
    */
-  composite(frame: Uint8Array, frameWidth: number, frameHeight: number, photoToFrame: Affine2D): void;
+  composite(frame: Uint8Array, frameWidth: number, frameHeight: number, photoToFrame: Affine2D, exclude?: FrameExclusion): void;
   /**
    * Measure the colour target again at the next `composite` call, e.g. after a scene cut in the
    * template. Colour is matched once rather than per frame so that the face does not flicker
@@ -214,7 +219,7 @@ class MeshFaceCompositor implements FaceCompositor {
   /** Frame → crop map for the current frame. */
   readonly #inverse: EphemeralHandle<Float64Array>;
   /**
-   * `[crop x, y, width, height, frame box ×4, row span ×2]`: where the face sits in the photo
+   * `[crop x, y, width, height, frame box ×4, row spans ×6, hull walk ×4]`: where the face sits in the photo
    * and lands in the current frame. Held, not kept in fields, because it locates the face.
    */
   readonly #extent: EphemeralHandle<Int32Array>;
@@ -222,6 +227,15 @@ class MeshFaceCompositor implements FaceCompositor {
   readonly #crop4: Int32Array;
   readonly #box: Int32Array;
   readonly #span: Int32Array;
+  /**
+   * Convex hull of where the warp can read a non-zero mask value, in crop taps (`[u0, v0, …]`),
+   * and the same vertices mapped into the current frame: each row is clipped to it, so the
+   * empty corners of the rotated crop are never visited.
+   */
+  readonly #hull: EphemeralHandle<Float64Array>;
+  readonly #hullInFrame: EphemeralHandle<Float64Array>;
+  /** Where the walk down the hull's edges is (see layerHull.ts). */
+  readonly #hullState: Int32Array;
   #matchPending: boolean;
 
   constructor(
@@ -256,11 +270,20 @@ class MeshFaceCompositor implements FaceCompositor {
           : undefined;
       const transform = 'face-transform' as const;
       this.#inverse = scope.hold(new Float64Array(6), { kind: transform, label: 'compositor.inverse' });
-      const extent = scope.hold(new Int32Array(10), { kind: transform, label: 'compositor.extent' });
+      const extent = scope.hold(new Int32Array(18), { kind: transform, label: 'compositor.extent' });
       this.#extent = extent;
       this.#crop4 = extent.value.subarray(0, 4);
       this.#box = extent.value.subarray(4, 8);
-      this.#span = extent.value.subarray(8, 10);
+      this.#span = extent.value.subarray(8, 14);
+      this.#hullState = extent.value.subarray(14, 18);
+      // Buffers of their own: V8 keeps typed arrays of 64 bytes or less inside its heap, where the
+      // collector may move them and leave an unwiped copy (P3).
+      const found = maskHull(mask, region.width, region.height);
+      const hull = new Float64Array(new ArrayBuffer(found.byteLength));
+      hull.set(found);
+      found.fill(0);
+      this.#hull = scope.hold(hull, { kind: face, label: 'compositor.hull' });
+      this.#hullInFrame = scope.hold(new Float64Array(new ArrayBuffer(found.byteLength)), { kind: transform, label: 'compositor.hull-in-frame' });
       this.#crop4.set([region.x, region.y, region.width, region.height]);
 
       if (strength > 0) measureLabStats(crop.value, mask, this.#stats.value.subarray(0, 6));
@@ -285,7 +308,9 @@ class MeshFaceCompositor implements FaceCompositor {
       this.#packed.byteLength +
       this.#stats.byteLength +
       this.#inverse.byteLength +
-      this.#extent.byteLength
+      this.#extent.byteLength +
+      this.#hull.byteLength +
+      this.#hullInFrame.byteLength
     );
   }
 
@@ -293,7 +318,7 @@ class MeshFaceCompositor implements FaceCompositor {
     return this.#scope.isOpen && this.#packed.isLive;
   }
 
-  composite(frame: Uint8Array, frameWidth: number, frameHeight: number, photoToFrame: Affine2D): void {
+  composite(frame: Uint8Array, frameWidth: number, frameHeight: number, photoToFrame: Affine2D, exclude?: FrameExclusion): void {
     this.#scope.throwIfClosed();
     if (
       !(frame instanceof Uint8Array) ||
@@ -309,6 +334,9 @@ class MeshFaceCompositor implements FaceCompositor {
     }
     if (!(photoToFrame instanceof Float64Array) || photoToFrame.length !== 6) {
       throw new InvalidArgumentError('photoToFrame must be an Affine2D (a Float64Array of 6).');
+    }
+    if (exclude !== undefined && !isFrameExclusion(exclude, frameWidth * frameHeight)) {
+      throw new InvalidArgumentError('exclude must be a frame exclusion made for this frame size.');
     }
     const inverse = this.#inverse.value;
     const crop = this.#crop4;
@@ -339,7 +367,32 @@ class MeshFaceCompositor implements FaceCompositor {
       // Nothing covered (the face is off-frame but its box is not): try again next frame.
       if (measured) this.#applyMatch();
     }
-    warpBlend(frame, frameWidth, packed, cropWidth, cropHeight, inverse, box, span);
+    const hull = this.#hullInFrame.value;
+    if (hull.length < 6) return; // an empty mask: nothing to draw
+    this.#mapHull(photoToFrame);
+    warpBlend(frame, frameWidth, packed, cropWidth, cropHeight, inverse, box, span, hull, this.#hullState, exclude);
+  }
+
+  /** Map the hull into this frame's pixel-index space (pixel i has its centre at i). */
+  #mapHull(photoToFrame: Affine2D): void {
+    const hull = this.#hull.value;
+    const count = hull.length >> 1;
+    const mapped = this.#hullInFrame.value;
+    const a = photoToFrame[0]!;
+    const b = photoToFrame[1]!;
+    const c = photoToFrame[2]!;
+    const d = photoToFrame[3]!;
+    const e = photoToFrame[4]!;
+    const f = photoToFrame[5]!;
+    // Tap (u, v) is photo (u + cropX + ½, v + cropY + ½); frame pixel i has its centre at i + ½.
+    const offsetX = this.#crop4[0]! + 0.5;
+    const offsetY = this.#crop4[1]! + 0.5;
+    for (let k = 0; k < count; k++) {
+      const x = hull[2 * k]! + offsetX;
+      const y = hull[2 * k + 1]! + offsetY;
+      mapped[2 * k] = a * x + b * y + c - 0.5;
+      mapped[2 * k + 1] = d * x + e * y + f - 0.5;
+    }
   }
 
   rematchColour(): void {

@@ -1,5 +1,8 @@
 import { addLabSample } from './colourTransfer';
 import type { LabAccumulator } from './colourTransfer';
+import { excludedSpan } from './frameExclusion';
+import type { FrameExclusion } from './frameExclusion';
+import { convexRowSpan, startConvexRows } from './layerHull';
 
 /*
  * The per-frame inner loops: inverse-map every frame pixel the face can reach back into the face
@@ -156,12 +159,21 @@ function clipRow(
 
 /**
  * Blend the packed face over `frame` (RGBA, `frameWidth` wide) inside `box`, in place. Frame
- * alpha is left as it is; pixels the mask does not reach are not written at all.
+ * alpha is left as it is; pixels the mask does not reach are not written at all, nor are the
+ * pixels `exclude` names.
+ *
+ * Beyond the crop's box, each row can be narrowed to the interval where the layer can be
+ * non-transparent (`hull`: a convex polygon in frame pixel-index space, see layerHull.ts, walked
+ * with `hullState`) and split around the interval a later layer will cover opaquely (`exclude`),
+ * whose `keep` pixels are drawn all the same. Without them every pixel of the clipped row is
+ * visited, as before; with them the pixels written and their values are the same.
  *
  * @param face - packed crop, `cropWidth * cropHeight` words (see the module comment).
  * @param inverse - from {@link frameToCrop}.
  * @param box - from {@link coveredBox}.
- * @param span - two ints of scratch.
+ * @param span - six ints of scratch.
+ * @param hull - `[x0, y0, …]`, every position whose taps can read a non-zero mask value inside.
+ * @param hullState - four ints of scratch for the walk.
  */
 export function warpBlend(
   frame: Uint8Array,
@@ -172,12 +184,11 @@ export function warpBlend(
   inverse: Float64Array,
   box: Int32Array,
   span: Int32Array,
+  hull?: Float64Array,
+  hullState?: Int32Array,
+  exclude?: FrameExclusion,
 ): void {
-  if (littleEndian && (frame.byteOffset & 3) === 0) {
-    const words = new Int32Array(frame.buffer, frame.byteOffset, frame.length >> 2);
-    warpBlendWords(words, frameWidth, face, cropWidth, cropHeight, inverse, box, span);
-    return;
-  }
+  const words = littleEndian && (frame.byteOffset & 3) === 0 ? new Int32Array(frame.buffer, frame.byteOffset, frame.length >> 2) : undefined;
   const cw = cropWidth;
   // Strictly below the last column/row, so the +1 taps stay inside the crop.
   const uMax = (cropWidth - 1) * one - 1;
@@ -190,130 +201,188 @@ export function warpBlend(
   const vc = inverse[5]!;
   const xLo = box[0]!;
   const xHi = box[2]!;
+  const yLo = box[1]!;
   const yHi = box[3]!;
-  for (let y = box[1]!; y <= yHi; y++) {
+  const hullCount = hull && hullState ? hull.length >> 1 : 0;
+  if (hullCount >= 3) startConvexRows(hull!, hullCount, hullState!);
+  for (let y = yLo; y <= yHi; y++) {
     const u0 = Math.round((ub * y + uc) * one);
     const v0 = Math.round((vb * y + vc) * one);
     if (!clipRow(u0, du, uMax, v0, dv, vMax, xLo, xHi, span)) continue;
-    const first = span[0]!;
-    const last = span[1]!;
-    let u = (u0 + first * du) | 0;
-    let v = (v0 + first * dv) | 0;
-    let o = (y * frameWidth + first) << 2;
-    for (let x = first; x <= last; x++) {
-      const i = (v >> 16) * cw + (u >> 16);
-      const p00 = face[i]!;
-      const p01 = face[i + 1]!;
-      const p10 = face[i + cw]!;
-      const p11 = face[i + cw + 1]!;
-      if ((p00 | p01 | p10 | p11) >>> 24 !== 0) {
-        const fx = (u >> 9) & 127;
-        const gx = 128 - fx;
-        const fy = (v >> 9) & 127;
-        const gy = 128 - fy;
-        const rbTop = (((p00 & lanes) * gx + (p01 & lanes) * fx + half) >> 7) & lanes;
-        const gaTop = ((((p00 >> 8) & lanes) * gx + ((p01 >> 8) & lanes) * fx + half) >> 7) & lanes;
-        const rbBottom = (((p10 & lanes) * gx + (p11 & lanes) * fx + half) >> 7) & lanes;
-        const gaBottom = ((((p10 >> 8) & lanes) * gx + ((p11 >> 8) & lanes) * fx + half) >> 7) & lanes;
-        const rb = ((rbTop * gy + rbBottom * fy + half) >> 7) & lanes;
-        const ga = ((gaTop * gy + gaBottom * fy + half) >> 7) & lanes;
-        const alpha = ga >> 16;
-        if (alpha === 255) {
-          // Inside the solid part of the mask (most of the face): no blend to compute.
-          frame[o] = rb & 255;
-          frame[o + 1] = ga & 255;
-          frame[o + 2] = rb >> 16;
-        } else {
-          // 0…254 → 0…255; with the rounding below, weight 0 leaves the frame as it was.
-          const w = alpha + (alpha >> 7);
-          const r0 = frame[o]!;
-          const g0 = frame[o + 1]!;
-          const b0 = frame[o + 2]!;
-          frame[o] = r0 + ((((rb & 255) - r0) * w + 128) >> 8);
-          frame[o + 1] = g0 + ((((ga & 255) - g0) * w + 128) >> 8);
-          frame[o + 2] = b0 + ((((rb >> 16) - b0) * w + 128) >> 8);
-        }
-      }
-      u += du;
-      v += dv;
-      o += 4;
+    let first = span[0]!;
+    let last = span[1]!;
+    if (hullCount >= 3) {
+      convexRowSpan(hull!, hullCount, y, hullState!, span, 4);
+      first = Math.max(first, span[4]!);
+      last = Math.min(last, span[5]!);
+      if (first > last) continue;
     }
+    let skipFrom = last + 1;
+    let skipTo = last;
+    if (exclude && excludedSpan(exclude.region, y, span, 2)) {
+      skipFrom = Math.max(first, span[2]!);
+      skipTo = Math.min(last, span[3]!);
+      if (skipFrom > skipTo) {
+        skipFrom = last + 1;
+        skipTo = last;
+      }
+    }
+    // At most two pieces: [first, skipFrom − 1] and [skipTo + 1, last]. Each starts from the
+    // row's own fixed-point origin, so its samples are exactly those of an unsplit row.
+    for (let piece = 0; piece < 2; piece++) {
+      const from = piece === 0 ? first : skipTo + 1;
+      const to = piece === 0 ? skipFrom - 1 : last;
+      if (from > to) continue;
+      const u = (u0 + from * du) | 0;
+      const v = (v0 + from * dv) | 0;
+      const at = y * frameWidth + from;
+      if (words) blendRowWords(words, at, to - from + 1, face, cw, u, v, du, dv);
+      else blendRowBytes(frame, at << 2, to - from + 1, face, cw, u, v, du, dv);
+    }
+  }
+  if (!exclude) return;
+  // The kept pixels inside the skipped pieces, one by one, sampled exactly as a whole row would.
+  const keep = exclude.keep;
+  const keepCount = keep[0]!;
+  if (hullCount >= 3) startConvexRows(hull!, hullCount, hullState!);
+  for (let n = 1; n <= keepCount; n++) {
+    const index = keep[n]!;
+    const y = (index / frameWidth) | 0;
+    const x = index - y * frameWidth;
+    if (y < yLo || y > yHi || x < xLo || x > xHi) continue;
+    if (!excludedSpan(exclude.region, y, span, 2) || x < span[2]! || x > span[3]!) continue;
+    if (hullCount >= 3) {
+      // Kept pixels come in increasing rows, as the walk needs.
+      convexRowSpan(hull!, hullCount, y, hullState!, span, 4);
+      if (x < span[4]! || x > span[5]!) continue;
+    }
+    const u0 = Math.round((ub * y + uc) * one);
+    const v0 = Math.round((vb * y + vc) * one);
+    if (!clipRow(u0, du, uMax, v0, dv, vMax, xLo, xHi, span) || x < span[0]! || x > span[1]!) continue;
+    const u = (u0 + x * du) | 0;
+    const v = (v0 + x * dv) | 0;
+    if (words) blendRowWords(words, index, 1, face, cw, u, v, du, dv);
+    else blendRowBytes(frame, index << 2, 1, face, cw, u, v, du, dv);
+  }
+}
+
+/** One row piece of {@link warpBlend} on the frame's bytes (big-endian or unaligned frames). */
+function blendRowBytes(
+  frame: Uint8Array,
+  start: number,
+  count: number,
+  face: Int32Array,
+  cw: number,
+  uStart: number,
+  vStart: number,
+  du: number,
+  dv: number,
+): void {
+  let u = uStart;
+  let v = vStart;
+  let o = start;
+  for (let n = 0; n < count; n++) {
+    const i = (v >> 16) * cw + (u >> 16);
+    const p00 = face[i]!;
+    const p01 = face[i + 1]!;
+    const p10 = face[i + cw]!;
+    const p11 = face[i + cw + 1]!;
+    if ((p00 | p01 | p10 | p11) >>> 24 !== 0) {
+      const fx = (u >> 9) & 127;
+      const fy = (v >> 9) & 127;
+      // a·(128 − f) + b·f as a·128 + (b − a)·f: the same integer with one multiply, not two
+      // (the difference may be negative in a lane, but the packed sum is the exact same number).
+      const rb00 = p00 & lanes;
+      const ga00 = (p00 >> 8) & lanes;
+      const rb10 = p10 & lanes;
+      const ga10 = (p10 >> 8) & lanes;
+      const rbTop = (((rb00 << 7) + ((p01 & lanes) - rb00) * fx + half) >> 7) & lanes;
+      const gaTop = (((ga00 << 7) + (((p01 >> 8) & lanes) - ga00) * fx + half) >> 7) & lanes;
+      const rbBottom = (((rb10 << 7) + ((p11 & lanes) - rb10) * fx + half) >> 7) & lanes;
+      const gaBottom = (((ga10 << 7) + (((p11 >> 8) & lanes) - ga10) * fx + half) >> 7) & lanes;
+      const rb = (((rbTop << 7) + (rbBottom - rbTop) * fy + half) >> 7) & lanes;
+      const ga = (((gaTop << 7) + (gaBottom - gaTop) * fy + half) >> 7) & lanes;
+      const alpha = ga >> 16;
+      if (alpha === 255) {
+        // Inside the solid part of the mask (most of the face): no blend to compute.
+        frame[o] = rb & 255;
+        frame[o + 1] = ga & 255;
+        frame[o + 2] = rb >> 16;
+      } else {
+        // 0…254 → 0…255; with the rounding below, weight 0 leaves the frame as it was.
+        const w = alpha + (alpha >> 7);
+        const r0 = frame[o]!;
+        const g0 = frame[o + 1]!;
+        const b0 = frame[o + 2]!;
+        frame[o] = r0 + ((((rb & 255) - r0) * w + 128) >> 8);
+        frame[o + 1] = g0 + ((((ga & 255) - g0) * w + 128) >> 8);
+        frame[o + 2] = b0 + ((((rb >> 16) - b0) * w + 128) >> 8);
+      }
+    }
+    u += du;
+    v += dv;
+    o += 4;
   }
 }
 
 /**
- * {@link warpBlend} on a little-endian word view of the frame: one load and one store per pixel
- * instead of three of each, and the blend done two channels at a time (about 20 % faster). The
- * blend weight is 7-bit here (so lane products stay below 2³¹); a fully covered pixel is still
- * copied exactly, and a partly covered one may differ from the byte path by one level.
+ * One row piece of {@link warpBlend} on a little-endian word view of the frame: one load and one
+ * store per pixel instead of three of each, and the blend done two channels at a time (about 20 %
+ * faster). The blend weight is 7-bit here (so lane products stay below 2³¹); a fully covered
+ * pixel is still copied exactly, and a partly covered one may differ from the byte path by one
+ * level.
  */
-function warpBlendWords(
+function blendRowWords(
   frame: Int32Array,
-  frameWidth: number,
+  start: number,
+  count: number,
   face: Int32Array,
-  cropWidth: number,
-  cropHeight: number,
-  inverse: Float64Array,
-  box: Int32Array,
-  span: Int32Array,
+  cw: number,
+  uStart: number,
+  vStart: number,
+  du: number,
+  dv: number,
 ): void {
-  const cw = cropWidth;
-  // Strictly below the last column/row, so the +1 taps stay inside the crop.
-  const uMax = (cropWidth - 1) * one - 1;
-  const vMax = (cropHeight - 1) * one - 1;
-  const du = Math.round(inverse[0]! * one);
-  const dv = Math.round(inverse[3]! * one);
-  const ub = inverse[1]!;
-  const uc = inverse[2]!;
-  const vb = inverse[4]!;
-  const vc = inverse[5]!;
-  const xLo = box[0]!;
-  const xHi = box[2]!;
-  const yHi = box[3]!;
-  for (let y = box[1]!; y <= yHi; y++) {
-    const u0 = Math.round((ub * y + uc) * one);
-    const v0 = Math.round((vb * y + vc) * one);
-    if (!clipRow(u0, du, uMax, v0, dv, vMax, xLo, xHi, span)) continue;
-    const first = span[0]!;
-    const last = span[1]!;
-    let u = (u0 + first * du) | 0;
-    let v = (v0 + first * dv) | 0;
-    let k = y * frameWidth + first;
-    for (let x = first; x <= last; x++) {
-      const i = (v >> 16) * cw + (u >> 16);
-      const p00 = face[i]!;
-      const p01 = face[i + 1]!;
-      const p10 = face[i + cw]!;
-      const p11 = face[i + cw + 1]!;
-      if ((p00 | p01 | p10 | p11) >>> 24 !== 0) {
-        const fx = (u >> 9) & 127;
-        const gx = 128 - fx;
-        const fy = (v >> 9) & 127;
-        const gy = 128 - fy;
-        const rbTop = (((p00 & lanes) * gx + (p01 & lanes) * fx + half) >> 7) & lanes;
-        const gaTop = ((((p00 >> 8) & lanes) * gx + ((p01 >> 8) & lanes) * fx + half) >> 7) & lanes;
-        const rbBottom = (((p10 & lanes) * gx + (p11 & lanes) * fx + half) >> 7) & lanes;
-        const gaBottom = ((((p10 >> 8) & lanes) * gx + ((p11 >> 8) & lanes) * fx + half) >> 7) & lanes;
-        const rb = ((rbTop * gy + rbBottom * fy + half) >> 7) & lanes;
-        const ga = ((gaTop * gy + gaBottom * fy + half) >> 7) & lanes;
-        const alpha = ga >> 16;
-        const f = frame[k]!;
-        if (alpha === 255) {
-          frame[k] = (f & 0xff000000) | rb | ((ga & 255) << 8);
-        } else {
-          // 7-bit weight so that lane products stay below 2³¹; 255 never gets here.
-          const w = (alpha + 1) >> 1;
-          const rb0 = f & lanes;
-          const g0 = (f >> 8) & 255;
-          const rbOut = ((rb0 * (128 - w) + rb * w + half) >> 7) & lanes;
-          const gOut = (g0 * (128 - w) + (ga & 255) * w + 64) >> 7;
-          frame[k] = (f & 0xff000000) | rbOut | (gOut << 8);
-        }
+  let u = uStart;
+  let v = vStart;
+  const end = start + count;
+  for (let k = start; k < end; k++) {
+    const i = (v >> 16) * cw + (u >> 16);
+    const p00 = face[i]!;
+    const p01 = face[i + 1]!;
+    const p10 = face[i + cw]!;
+    const p11 = face[i + cw + 1]!;
+    if ((p00 | p01 | p10 | p11) >>> 24 !== 0) {
+      const fx = (u >> 9) & 127;
+      const fy = (v >> 9) & 127;
+      // a·(128 − f) + b·f as a·128 + (b − a)·f: the same integer with one multiply, not two
+      // (the difference may be negative in a lane, but the packed sum is the exact same number).
+      const rb00 = p00 & lanes;
+      const ga00 = (p00 >> 8) & lanes;
+      const rb10 = p10 & lanes;
+      const ga10 = (p10 >> 8) & lanes;
+      const rbTop = (((rb00 << 7) + ((p01 & lanes) - rb00) * fx + half) >> 7) & lanes;
+      const gaTop = (((ga00 << 7) + (((p01 >> 8) & lanes) - ga00) * fx + half) >> 7) & lanes;
+      const rbBottom = (((rb10 << 7) + ((p11 & lanes) - rb10) * fx + half) >> 7) & lanes;
+      const gaBottom = (((ga10 << 7) + (((p11 >> 8) & lanes) - ga10) * fx + half) >> 7) & lanes;
+      const rb = (((rbTop << 7) + (rbBottom - rbTop) * fy + half) >> 7) & lanes;
+      const ga = (((gaTop << 7) + (gaBottom - gaTop) * fy + half) >> 7) & lanes;
+      const alpha = ga >> 16;
+      const f = frame[k]!;
+      if (alpha === 255) {
+        frame[k] = (f & 0xff000000) | rb | ((ga & 255) << 8);
+      } else {
+        // 7-bit weight so that lane products stay below 2³¹; 255 never gets here.
+        const w = (alpha + 1) >> 1;
+        const rb0 = f & lanes;
+        const g0 = (f >> 8) & 255;
+        const rbOut = ((rb0 * (128 - w) + rb * w + half) >> 7) & lanes;
+        const gOut = (g0 * (128 - w) + (ga & 255) * w + 64) >> 7;
+        frame[k] = (f & 0xff000000) | rbOut | (gOut << 8);
       }
-      u += du;
-      v += dv;
-      k++;
     }
+    u += du;
+    v += dv;
   }
 }
 

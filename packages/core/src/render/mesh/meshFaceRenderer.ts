@@ -12,7 +12,10 @@ import { faceTopology } from './faceTopology';
 import { RecordedMouth } from './recordedMouth';
 import type { TemplateMouthSource } from './recordedMouth';
 import type { RenderQuality } from './renderQuality';
+import { InvalidArgumentError } from '../../errors/invalidArgumentError';
 import { recordedShadingStrength } from './shadingTransfer';
+import type { FrameExclusion } from '../compositing/frameExclusion';
+import { MeshFaceExclusion } from '../compositing/meshExclusion';
 
 /**
  * What {@link createMeshFaceRenderer} needs: the photo and its face, the clip, and how to draw.
@@ -47,6 +50,14 @@ export interface MeshFaceRenderer {
    * are the template's five target points of that frame (placement for built-in templates).
    */
   draw(frame: Uint8Array, frameIndex: number, framePoints: Float32Array): void;
+  /**
+   * `draw` in two steps, for a renderer that draws a layer under the face: `place` computes where
+   * the face of frame `frameIndex` goes and returns the part of the frame it will cover opaquely
+   * (undefined when none is certain), which the layer under it may skip; `drawPlaced` then draws
+   * it into `frame`. The region stays valid until the next `place`.
+   */
+  place(frameIndex: number, framePoints: Float32Array): FrameExclusion | undefined;
+  drawPlaced(frame: Uint8Array): void;
   /**
    * Copy what the face takes from template frame `frameIndex` (a recorded template's own mouth
    * interior) out of `frame`, right after its background is drawn and before anything covers it.
@@ -89,7 +100,10 @@ export function createMeshFaceRenderer(options: MeshFaceRendererOptions): MeshFa
   const mouth = options.meshTrack
     ? new RecordedMouth(scope, options.meshTrack, options.width, options.height, faceTopology().vertexCount)
     : undefined;
-  return new MeshPath(compositor, motion, target, gaze, mouth);
+  // Not with a recorded face: its shading reads the frame under the face over whole neighbourhoods,
+  // which must then hold what the layer under it drew.
+  const exclusion = options.meshTrack ? undefined : new MeshFaceExclusion(scope, compositor.photoMesh, options.width, options.height, options.quality);
+  return new MeshPath(compositor, motion, target, gaze, mouth, exclusion);
 }
 
 class MeshPath implements MeshFaceRenderer {
@@ -98,6 +112,9 @@ class MeshPath implements MeshFaceRenderer {
   readonly #target: EphemeralHandle<Float32Array>;
   readonly #gaze: EphemeralHandle<Float32Array>;
   readonly #mouth: RecordedMouth | undefined;
+  readonly #exclusion: MeshFaceExclusion | undefined;
+  /** The frame whose target `place` computed; −1 when none is pending. */
+  #placed = -1;
   /** Reused every frame, so that drawing allocates nothing. */
   readonly #features: { gaze: Float32Array | undefined; mouth: TemplateMouthSource | undefined } = { gaze: undefined, mouth: undefined };
 
@@ -107,12 +124,14 @@ class MeshPath implements MeshFaceRenderer {
     target: EphemeralHandle<Float32Array>,
     gaze: EphemeralHandle<Float32Array>,
     mouth: RecordedMouth | undefined,
+    exclusion: MeshFaceExclusion | undefined,
   ) {
     this.#compositor = compositor;
     this.#motion = motion;
     this.#target = target;
     this.#gaze = gaze;
     this.#mouth = mouth;
+    this.#exclusion = exclusion;
   }
 
   captureTemplate(frame: Uint8Array, frameIndex: number): void {
@@ -120,8 +139,23 @@ class MeshPath implements MeshFaceRenderer {
   }
 
   draw(frame: Uint8Array, frameIndex: number, framePoints: Float32Array): void {
+    this.#motion.targetAt(frameIndex, framePoints, this.#target.value);
+    this.#placed = frameIndex;
+    this.drawPlaced(frame);
+  }
+
+  place(frameIndex: number, framePoints: Float32Array): FrameExclusion | undefined {
     const target = this.#target.value;
     this.#motion.targetAt(frameIndex, framePoints, target);
+    this.#placed = frameIndex;
+    return this.#exclusion?.build(target);
+  }
+
+  drawPlaced(frame: Uint8Array): void {
+    const frameIndex = this.#placed;
+    if (frameIndex < 0) throw new InvalidArgumentError('drawPlaced needs a frame placed first.');
+    this.#placed = -1;
+    const target = this.#target.value;
     const features = this.#features;
     features.gaze = this.#motion.gazeAt(frameIndex, this.#gaze.value) ? this.#gaze.value : undefined;
     features.mouth = this.#mouth?.at(frameIndex);
