@@ -8,6 +8,7 @@ import { isAllZero } from '../purge/zeroFill';
 import { typedArrayWiper } from '../purge/bufferWipers';
 import { WiperRegistry } from '../purge/wiperRegistry';
 import { createMeshCompositor } from '../render/mesh/meshCompositor';
+import type { RenderQuality } from '../render/mesh/renderQuality';
 import { loadFaceWithMesh } from './meshTestKit';
 
 let scope: EphemeralScope;
@@ -100,7 +101,10 @@ describe('mesh compositor', () => {
    * every buffer it is asked about; after purge every one of them must read as zero. Returns the
    * buffers that do not (none, with the real wiper).
    */
-  function nonZeroAfterPurge(wipe: typeof typedArrayWiper.wipe): { left: ArrayBufferView[]; held: number } {
+  function nonZeroAfterPurge(
+    wipe: typeof typedArrayWiper.wipe,
+    quality: RenderQuality = 'standard',
+  ): { left: ArrayBufferView[]; held: number } {
     const held: ArrayBufferView[] = [];
     const wipers = new WiperRegistry();
     wipers.register({
@@ -114,7 +118,7 @@ describe('mesh compositor', () => {
       wipe,
     });
     const generation = new EphemeralScope({ label: 'mesh-p1', wipers });
-    const compositor = createMeshCompositor({ photo, landmarks: face, scope: generation, frameWidth: photo.width, frameHeight: photo.height });
+    const compositor = createMeshCompositor({ photo, landmarks: face, scope: generation, frameWidth: photo.width, frameHeight: photo.height, quality });
     const frame = plainFrame([10, 20, 30]);
     const target = face.points.slice();
     for (let i = 0; i < 3; i++) {
@@ -127,11 +131,18 @@ describe('mesh compositor', () => {
   }
 
   it('holds every buffer in the scope and wipes it at purge (P1); a no-op wiper is caught', () => {
-    const real = nonZeroAfterPurge(typedArrayWiper.wipe);
+    const draft = nonZeroAfterPurge(typedArrayWiper.wipe, 'draft');
     // Photo mesh, source, target, crop, skin, packed, coefficients, depth, order, extent, stats,
     // mouth colours, and the matched copy made at the first frame.
-    expect(real.held).toBeGreaterThanOrEqual(13);
-    expect(real.left).toEqual([]);
+    expect(draft.held).toBeGreaterThanOrEqual(13);
+    expect(draft.left).toEqual([]);
+    // 'standard' and 'high' add the seam's ten: the background under the band, band codes,
+    // spans, band vertices, planes, grids, inside marks, crossings, free cells, extent.
+    for (const quality of ['standard', 'high'] as const) {
+      const seam = nonZeroAfterPurge(typedArrayWiper.wipe, quality);
+      expect(seam.held).toBeGreaterThanOrEqual(draft.held + 10);
+      expect(seam.left).toEqual([]);
+    }
     const mutant = nonZeroAfterPurge(() => ({ method: 'zero-fill', bytes: 0, verified: true }));
     expect(mutant.left.length).toBeGreaterThanOrEqual(10);
   });

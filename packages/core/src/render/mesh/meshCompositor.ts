@@ -17,6 +17,9 @@ import { EyeLids } from './eyeLids';
 import { eyeShiftLength, eyeShifts } from './gaze';
 import type { MeshFrameFeatures } from './meshFrameFeatures';
 import { renderQualities } from './renderQuality';
+import type { FaceTopology } from './faceTopology';
+import { opaqueRingTopology } from './seamBand';
+import { SeamBlender } from './seamBlender';
 
 /**
  * How to create a {@link MeshCompositor}.
@@ -102,7 +105,9 @@ const maxCropSide = 32767;
  * photo, mark its skin, measure its colour, and allocate every per-frame buffer once. Every
  * derived buffer is an ephemeral handle in a child scope of `scope` (`'aligned-face'` for pixels
  * and the skin mask, `'landmarks'` for meshes, `'face-transform'` for per-frame coefficients);
- * the face is drawn straight into the caller's frame, so no frame-sized buffer is added.
+ * the face is drawn straight into the caller's frame. `'draft'` adds no frame-sized buffer; the
+ * seam of `'standard'` and `'high'` holds the background under its band (`'frame'`) and its
+ * geometry, frame-sized, allocated here too (see {@link RenderQuality}).
  *
  * Bad input throws before anything is allocated, and leaves nothing behind.
  *
@@ -192,6 +197,10 @@ class TriangleMeshCompositor implements MeshCompositor {
   /** Whether the photo's mouth is open enough to sample its own interior (teeth) from. */
   readonly #mouthFromPhoto: boolean;
   #matchPending: boolean;
+  /** The seam pass of 'standard' and 'high' (none for 'draft', whose ring fades in the raster). */
+  readonly #seam: SeamBlender | undefined;
+  /** The topology the raster draws: the ring opaque when the seam pass blends it. */
+  readonly #drawTopology: FaceTopology;
   readonly #eyeLids: EyeLids;
   /** Per-frame gaze shift of each eye's content in the crop (see gaze.ts). */
   readonly #eyeShift: EphemeralHandle<Float64Array>;
@@ -200,7 +209,7 @@ class TriangleMeshCompositor implements MeshCompositor {
   readonly #colourOverTime: ColourOverTime | undefined;
   readonly #shading: ShadingTransfer | undefined;
 
-  constructor(options: MeshCompositorOptions, _quality: RenderQuality, strength: number) {
+  constructor(options: MeshCompositorOptions, quality: RenderQuality, strength: number) {
     const { photo, landmarks } = options;
     this.#strength = strength;
     this.#frameWidth = options.frameWidth;
@@ -289,6 +298,11 @@ class TriangleMeshCompositor implements MeshCompositor {
       for (let k = 0; k < triangleCount; k++) order.value[k] = k;
       this.#order = order;
       this.#scratch = { coefficients: this.#coefficients.value, depth: this.#depth.value, order: order.value };
+      this.#seam =
+        quality === 'draft'
+          ? undefined
+          : new SeamBlender(scope, quality === 'high' ? 'poisson' : 'laplacian', this.#frameWidth, this.#frameHeight, topology);
+      this.#drawTopology = this.#seam ? opaqueRingTopology(topology) : topology;
       // Small typed arrays get buffers of their own throughout: V8 keeps ones of 64 bytes or less
       // inside its heap, where the collector may move them and leave an unwiped copy (P3).
       const extentValues = new Int32Array(new ArrayBuffer(32));
@@ -317,7 +331,7 @@ class TriangleMeshCompositor implements MeshCompositor {
 
   get byteLength(): number {
     if (!this.isLive) return 0;
-    return [
+    return (this.#seam?.byteLength ?? 0) + [
       this.#photoMesh, this.#crop, this.#packed, this.#skin, this.#source, this.#target, this.#coefficients,
       this.#depth, this.#order, this.#extent, this.#stats, this.#mouth, ...(this.#base ? [this.#base] : []),
     ].reduce((sum, handle) => sum + handle.byteLength, this.#eyeLids.byteLength + this.#eyeShift.byteLength);
@@ -353,6 +367,7 @@ class TriangleMeshCompositor implements MeshCompositor {
     if (gaze) eyeShifts(this.#source.value, gaze, this.#eyeShift.value);
     if (this.#matchPending) this.#matchColour(frame, vertices);
     else this.#followLight(frame, vertices);
+    this.#seam?.saveBackground(this.#wordsOf(frame), vertices, box);
     rasteriseMesh(
       this.#wordsOf(frame),
       width,
@@ -361,7 +376,7 @@ class TriangleMeshCompositor implements MeshCompositor {
       this.#extent.value[2]!,
       this.#source.value,
       vertices,
-      this.#topology,
+      this.#drawTopology,
       this.#front,
       this.#mouthFromPhoto ? undefined : this.#mouth.value,
       this.#scratch,
@@ -369,6 +384,7 @@ class TriangleMeshCompositor implements MeshCompositor {
       features?.mouth,
     );
     this.#eyeLids.cover(this.#wordsOf(frame), width, box, vertices, this.#packed.value, this.#extent.value[2]!, this.#source.value);
+    this.#seam?.blend(this.#wordsOf(frame));
   }
 
   purge(): void {

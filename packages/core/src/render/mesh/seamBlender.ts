@@ -1,0 +1,439 @@
+import type { EphemeralHandle } from '../../purge/ephemeralHandle';
+import type { EphemeralScope } from '../../purge/ephemeralScope';
+import type { FaceTopology } from './faceTopology';
+import { ringPointCount } from './faceTopology';
+import { collapseLaplacian, detailRange, fallingMask } from './laplacianSeam';
+import type { SeamLevelGrids } from './laplacianSeam';
+import { solveMembrane } from './poissonSeam';
+import {
+  bandPlanes,
+  bandSpans,
+  bandTriangleCount,
+  bandTriangles,
+  bandVertexCount,
+  codeScale,
+  placeBand,
+} from './seamBand';
+import {
+  cellShift,
+  cellSize,
+  levelCapacity,
+  markInside,
+  reduceSums,
+  seamLevels,
+  smoothLevel,
+  sumChannels,
+} from './seamPyramid';
+
+/*
+ * The seam pass of the mesh compositor for 'standard' and 'high' quality, in two calls around the
+ * face's raster (which, for these qualities, draws the ring opaque):
+ *
+ * 1. `saveBackground`, before the face is drawn: rasterise the seam band (seamBand.ts), keep the
+ *    frame's background B and the band coordinate of every band pixel, and count band pixels per
+ *    8 px cell.
+ * 2. `blend`, after: gather D = F − B per cell, build the pyramid (seamPyramid.ts), compute the
+ *    low-frequency fields of the quality (laplacianSeam.ts or poissonSeam.ts), then rewrite each
+ *    band pixel once as
+ *
+ *        B + w(u)·(F − B) + m(u)·(A − w(u)·G₀)
+ *
+ *    with w the narrow detail mask around the middle of the ring, A and G₀ sampled bilinearly
+ *    from the grid (A = the collapsed Laplacian blend, or 0 for the membrane, whose G₀ slot holds
+ *    −C), and m a guard that takes the low-frequency term to exactly 0 at the band's two edges,
+ *    so that the band meets the untouched face and background without a step.
+ *
+ * Work is per band pixel (three passes) plus per grid cell; nothing is allocated per frame.
+ */
+
+/** Where the guard m(u) rises from 0 at the inner ring, and falls to 0 at the outer ring. */
+const innerGuard = 0.15;
+const outerGuard = 0.3;
+
+function smoothstep(t: number): number {
+  const s = Math.min(1, Math.max(0, t));
+  return s * s * (3 - 2 * s);
+}
+
+/** Per band code: detail mask w, then guard m. */
+const pixelTables = (() => {
+  const detail = new Float32Array(256);
+  const guard = new Float32Array(256);
+  for (let code = 1; code < 256; code++) {
+    const u = (code - 1) / codeScale;
+    detail[code] = fallingMask(u, detailRange[0], detailRange[1]);
+    guard[code] = smoothstep(u / innerGuard) * smoothstep((2 - u) / outerGuard);
+  }
+  return { detail, guard };
+})();
+
+/** Band codes up to this one have the detail mask at 1: the face alone, no background needed. */
+const solidCode = (() => {
+  let code = 1;
+  while (code < 255 && pixelTables.detail[code + 1] === 1) code++;
+  return code;
+})();
+
+/** The band coordinates up to which the detail mask is 1, and from which it is 0. */
+const solidU = (solidCode - 1) / codeScale;
+const clearU = (() => {
+  let code = 255;
+  while (code > 1 && pixelTables.detail[code - 1] === 0) code--;
+  return (code - 1) / codeScale;
+})();
+
+/** Seam mode: which low-frequency field the blend adds. */
+export type SeamMode = 'laplacian' | 'poisson';
+
+/** Indices into the blender's `meta` numbers. */
+const meta = { originX: 0, originY: 1, spans: 2, dims: 3 } as const;
+
+/**
+ * The seam pass (see the module comment). Every buffer is held in `scope`: the saved background
+ * (`'frame'`), the grids of the face-minus-background difference (`'aligned-face'`), the band's
+ * geometry (`'landmarks'`, `'face-transform'`).
+ *
+ * @internal
+ */
+export class SeamBlender {
+  readonly #mode: SeamMode;
+  readonly #width: number;
+  readonly #triangles: Uint16Array;
+  readonly #background: EphemeralHandle<Int32Array>;
+  readonly #codes: EphemeralHandle<Uint8Array>;
+  readonly #spans: EphemeralHandle<Int32Array>;
+  readonly #band: EphemeralHandle<Float32Array>;
+  readonly #planes: EphemeralHandle<Float64Array>;
+  readonly #grid: EphemeralHandle<Float32Array>;
+  readonly #inside: EphemeralHandle<Uint8Array>;
+  readonly #crossings: EphemeralHandle<Float64Array>;
+  readonly #unknown: EphemeralHandle<Int32Array>;
+  readonly #meta: EphemeralHandle<Int32Array>;
+  readonly #sums: Float32Array[] = [];
+  readonly #insides: Uint8Array[] = [];
+  readonly #levels: SeamLevelGrids[] = [];
+  readonly #tmp: Float32Array;
+  readonly #up: Float32Array;
+  /** Per level-0 cell: A (3), then the value multiplied by w (3). */
+  readonly #fields: Float32Array;
+
+  constructor(scope: EphemeralScope, mode: SeamMode, width: number, height: number, topology: FaceTopology) {
+    this.#mode = mode;
+    this.#width = width;
+    this.#triangles = bandTriangles(topology);
+    const pixels = width * height;
+    const transform = 'face-transform' as const;
+    this.#background = scope.hold(new Int32Array(pixels), { kind: 'frame', label: 'mesh.seam.background' });
+    this.#codes = scope.hold(new Uint8Array(pixels), { kind: transform, label: 'mesh.seam.band' });
+    this.#spans = scope.hold(new Int32Array(bandTriangleCount * height * 4), { kind: transform, label: 'mesh.seam.spans' });
+    this.#band = scope.hold(new Float32Array(bandVertexCount * 3), { kind: 'landmarks', label: 'mesh.seam.vertices' });
+    this.#planes = scope.hold(new Float64Array(bandTriangleCount * 3), { kind: transform, label: 'mesh.seam.planes' });
+    this.#crossings = scope.hold(new Float64Array(ringPointCount + 4), { kind: 'landmarks', label: 'mesh.seam.crossings' });
+    this.#meta = scope.hold(new Int32Array(new ArrayBuffer(128)), { kind: transform, label: 'mesh.seam.extent' });
+    const { w, h } = levelCapacity(width, height);
+    const cells = w.map((cw, l) => cw * h[l]!);
+    const cells0 = cells[0]!;
+    // Per level: sums, g (3), u (1), t (3); then tmp (4), up (3) and fields (6) at level 0.
+    const perLevel = sumChannels + 7;
+    const total = cells.reduce((sum, n) => sum + n * perLevel, 0) + cells0 * 13;
+    const grid = scope.hold(new Float32Array(total), { kind: 'aligned-face', label: 'mesh.seam.grid' });
+    this.#grid = grid;
+    this.#inside = scope.hold(new Uint8Array(cells.reduce((a, b) => a + b, 0)), { kind: transform, label: 'mesh.seam.inside' });
+    this.#unknown = scope.hold(new Int32Array(cells0), { kind: transform, label: 'mesh.seam.free-cells' });
+    let at = 0;
+    const take = (n: number) => grid.value.subarray(at, (at += n));
+    let insideAt = 0;
+    for (let l = 0; l < seamLevels; l++) {
+      const n = cells[l]!;
+      this.#sums.push(take(n * sumChannels));
+      this.#levels.push({ g: take(n * 3), u: take(n), t: take(n * 3), w: 0, h: 0 });
+      this.#insides.push(this.#inside.value.subarray(insideAt, (insideAt += n)));
+    }
+    this.#tmp = take(cells0 * 4);
+    this.#up = take(cells0 * 3);
+    this.#fields = take(cells0 * 6);
+  }
+
+  /**
+   * Before the face is drawn: find the band for this frame's `vertices` (x, y, z per point, ring
+   * placed) within `box`, keep the background under it and count its pixels per cell.
+   */
+  saveBackground(frame: Int32Array, vertices: Float32Array, box: Int32Array): void {
+    const band = this.#band.value;
+    const m = this.#meta.value;
+    placeBand(vertices, band);
+    bandPlanes(band, this.#triangles, this.#planes.value);
+    const spans = this.#spans.value;
+    const count = bandSpans(band, this.#triangles, box, spans);
+    m[meta.spans] = count;
+    // Grid origin: one level-0 cell before the band's first pixel, on the 8 px lattice.
+    let x0 = Infinity;
+    let y0 = Infinity;
+    let x1 = -Infinity;
+    let y1 = -Infinity;
+    for (let s = 0; s < count; s++) {
+      const y = spans[s * 4]!;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+      if (spans[s * 4 + 1]! < x0) x0 = spans[s * 4 + 1]!;
+      if (spans[s * 4 + 2]! > x1) x1 = spans[s * 4 + 2]!;
+    }
+    if (count === 0) return;
+    const ox = ((x0 >> cellShift) - 1) << cellShift;
+    const oy = ((y0 >> cellShift) - 1) << cellShift;
+    m[meta.originX] = ox;
+    m[meta.originY] = oy;
+    let w = (x1 >> cellShift) - (x0 >> cellShift) + 3;
+    let h = (y1 >> cellShift) - (y0 >> cellShift) + 3;
+    for (let l = 0; l < seamLevels; l++) {
+      this.#levels[l]!.w = w;
+      this.#levels[l]!.h = h;
+      m[meta.dims + l * 2] = w;
+      m[meta.dims + l * 2 + 1] = h;
+      w = Math.ceil(w / 2);
+      h = Math.ceil(h / 2);
+    }
+    const gw = this.#levels[0]!.w;
+    const sums = this.#sums[0]!;
+    sums.fill(0, 0, gw * this.#levels[0]!.h * sumChannels);
+    const background = this.#background.value;
+    const codes = this.#codes.value;
+    const planes = this.#planes.value;
+    const width = this.#width;
+    for (let s = 0; s < count; s++) {
+      const y = spans[s * 4]!;
+      const first = spans[s * 4 + 1]!;
+      const last = spans[s * 4 + 2]!;
+      const k = spans[s * 4 + 3]!;
+      const ux = planes[k * 3 + 1]!;
+      const rowU = planes[k * 3]! + planes[k * 3 + 2]! * y;
+      const row = ((y - oy) >> cellShift) * gw;
+      const offset = y * width;
+      // Band code 1 + u·127 stepped in 16.16 fixed point (u is linear along the span).
+      let q = Math.round((1 + (rowU + ux * first) * codeScale) * 65536);
+      const dq = Math.round(ux * codeScale * 65536);
+      for (let o = offset + first, end = offset + last; o <= end; o++, q += dq) {
+        const raw = (q + 32768) >> 16;
+        const code = raw < 1 ? 1 : raw > 255 ? 255 : raw;
+        codes[o] = code;
+        // The background is needed only where the face's detail does not cover it all.
+        if (code > solidCode) background[o] = frame[o]!;
+      }
+      // −B at the D samples (even rows and columns); `blend` adds F at the same pixels.
+      if ((y & 1) === 0) {
+        for (let x = (first + 1) & ~1, o = offset + x; x <= last; x += 2, o += 2) {
+          const b = frame[o]!;
+          const cell = (row + ((x - ox) >> cellShift)) * sumChannels;
+          sums[cell] = sums[cell]! - (b & 255);
+          sums[cell + 1] = sums[cell + 1]! - ((b >> 8) & 255);
+          sums[cell + 2] = sums[cell + 2]! - ((b >> 16) & 255);
+          sums[cell + 3] = sums[cell + 3]! + 1;
+        }
+      }
+      // Band pixels and Σu per cell, one run of the span per cell (u is linear along it).
+      for (let x = first; x <= last; ) {
+        const cx = (x - ox) >> cellShift;
+        const runEnd = Math.min(last, ox + (cx << cellShift) + cellSize - 1);
+        const n = runEnd - x + 1;
+        const cell = (row + cx) * sumChannels;
+        sums[cell + 4] = sums[cell + 4]! + n * (rowU + ux * ((x + runEnd) / 2));
+        sums[cell + 5] = sums[cell + 5]! + n;
+        x = runEnd + 1;
+      }
+    }
+  }
+
+  /** After the face is drawn (opaque over the ring): rewrite every band pixel once. */
+  blend(frame: Int32Array): void {
+    const m = this.#meta.value;
+    const count = m[meta.spans]!;
+    if (count === 0) return;
+    const spans = this.#spans.value;
+    const width = this.#width;
+    const ox = m[meta.originX]!;
+    const oy = m[meta.originY]!;
+    const level0 = this.#levels[0]!;
+    const gw = level0.w;
+    const sums = this.#sums[0]!;
+
+    // D = F − B per cell, sampled on even rows and columns (only its low frequencies are used):
+    // −B was summed before the face was drawn, F now.
+    for (let s = 0; s < count; s++) {
+      const y = spans[s * 4]!;
+      if (y & 1) continue;
+      const last = spans[s * 4 + 2]!;
+      const row = ((y - oy) >> cellShift) * gw;
+      for (let x = (spans[s * 4 + 1]! + 1) & ~1, o = y * width + x; x <= last; x += 2, o += 2) {
+        const f = frame[o]!;
+        const cell = (row + ((x - ox) >> cellShift)) * sumChannels;
+        sums[cell] = sums[cell]! + (f & 255);
+        sums[cell + 1] = sums[cell + 1]! + ((f >> 8) & 255);
+        sums[cell + 2] = sums[cell + 2]! + ((f >> 16) & 255);
+      }
+    }
+    this.#buildPyramid(ox, oy);
+    const fields = this.#fields;
+    const cells = gw * level0.h;
+    // Per cell the low-frequency term where the detail mask is 0 (P0) and where it is 1 (P1).
+    const low = this.#up;
+    if (this.#mode === 'laplacian') {
+      collapseLaplacian(this.#levels, low, this.#tmp);
+      for (let i = 0; i < cells; i++) {
+        for (let c = 0; c < 3; c++) {
+          fields[i * 6 + c] = low[i * 3 + c]!;
+          fields[i * 6 + 3 + c] = low[i * 3 + c]! - level0.g[i * 3 + c]!;
+        }
+      }
+    } else {
+      solveMembrane(level0.g, level0.u, gw, level0.h, low, this.#unknown.value);
+      for (let i = 0; i < cells; i++) {
+        for (let c = 0; c < 3; c++) {
+          fields[i * 6 + c] = 0;
+          fields[i * 6 + 3 + c] = low[i * 3 + c]!;
+        }
+      }
+    }
+    this.#writeBand(frame, spans, count, ox, oy, gw);
+  }
+
+  /** Bytes held. */
+  get byteLength(): number {
+    return [
+      this.#background, this.#codes, this.#spans, this.#band, this.#planes, this.#grid, this.#inside,
+      this.#crossings, this.#unknown, this.#meta,
+    ].reduce((sum, handle) => sum + handle.byteLength, 0);
+  }
+
+  #buildPyramid(ox: number, oy: number): void {
+    const band = this.#band.value;
+    const crossings = this.#crossings.value;
+    for (let l = 0; l < seamLevels; l++) {
+      const level = this.#levels[l]!;
+      if (l > 0) {
+        const fine = this.#levels[l - 1]!;
+        reduceSums(this.#sums[l - 1]!, fine.w, fine.h, this.#sums[l]!, level.w, level.h);
+      }
+      const size = cellSize << l;
+      markInside(band, 2 * ringPointCount, ringPointCount, ox, oy, size, level.w, level.h, this.#insides[l]!, crossings);
+      smoothLevel(this.#sums[l]!, level.w, level.h, this.#tmp, level.g, level.u, this.#insides[l]!);
+    }
+  }
+
+  /**
+   * Rewrite each band pixel once: `base + m·Q`, base F where the detail mask is 1, B where it is 0,
+   * their mix between; Q the low-frequency term, linear along x within a cell (stepped per pixel,
+   * recomputed every 8 pixels). A span lies in one triangle, where u is linear, so the ends of a
+   * run tell whether all of it has the mask at 1, all at 0, or some between.
+   */
+  #writeBand(frame: Int32Array, spans: Int32Array, count: number, ox: number, oy: number, gw: number): void {
+    const background = this.#background.value;
+    const codes = this.#codes.value;
+    const planes = this.#planes.value;
+    const fields = this.#fields;
+    const width = this.#width;
+    const { detail, guard } = pixelTables;
+    const stride = gw * 6;
+    const half = cellSize / 2;
+    for (let s = 0; s < count; s++) {
+      const y = spans[s * 4]!;
+      const last = spans[s * 4 + 2]!;
+      const k = spans[s * 4 + 3]!;
+      const ux = planes[k * 3 + 1]!;
+      const rowU = planes[k * 3]! + planes[k * 3 + 2]! * y;
+      // Cell centres sit at ox + 8·cx + 4: pixel x lies between columns cx and cx + 1 for
+      // x ∈ [ox + 8·cx + 4, ox + 8·cx + 11].
+      const gy = (y + 0.5 - oy) / cellSize - 0.5;
+      const cy = Math.floor(gy);
+      const fy = gy - cy;
+      const offset = y * width;
+      for (let x = spans[s * 4 + 1]!; x <= last; ) {
+        const cx = (x - ox - half) >> cellShift;
+        const runStart = ox + (cx << cellShift) + half;
+        const runEnd = Math.min(last, runStart + cellSize - 1);
+        const uFirst = rowU + ux * x;
+        const uLast = rowU + ux * runEnd;
+        const solid = (uFirst > uLast ? uFirst : uLast) <= solidU;
+        const clear = (uFirst < uLast ? uFirst : uLast) >= clearU;
+        const i00 = (cy * gw + cx) * 6;
+        const i10 = i00 + stride;
+        const t = (x - runStart + 0.5) / cellSize;
+        if (solid || clear) {
+          // One field: P1 over the face, P0 over the background.
+          const at = solid ? i00 + 3 : i00;
+          const below = at + stride;
+          const l0 = fields[at]! + (fields[below]! - fields[at]!) * fy;
+          const l1 = fields[at + 1]! + (fields[below + 1]! - fields[at + 1]!) * fy;
+          const l2 = fields[at + 2]! + (fields[below + 2]! - fields[at + 2]!) * fy;
+          const d0 = (fields[at + 6]! + (fields[below + 6]! - fields[at + 6]!) * fy - l0) / cellSize;
+          const d1 = (fields[at + 7]! + (fields[below + 7]! - fields[at + 7]!) * fy - l1) / cellSize;
+          const d2 = (fields[at + 8]! + (fields[below + 8]! - fields[at + 8]!) * fy - l2) / cellSize;
+          let p0 = l0 + d0 * cellSize * t;
+          let p1 = l1 + d1 * cellSize * t;
+          let p2 = l2 + d2 * cellSize * t;
+          const source = solid ? frame : background;
+          for (let o = offset + x, end = offset + runEnd; o <= end; o++, p0 += d0, p1 += d1, p2 += d2) {
+            const code = codes[o]!;
+            if (code === 0) continue;
+            codes[o] = 0;
+            const g = guard[code]!;
+            const v = source[o]!;
+            let r = ((v & 255) + g * p0 + 0.5) | 0;
+            let gr = (((v >> 8) & 255) + g * p1 + 0.5) | 0;
+            let bl = (((v >> 16) & 255) + g * p2 + 0.5) | 0;
+            r = r < 0 ? 0 : r > 255 ? 255 : r;
+            gr = gr < 0 ? 0 : gr > 255 ? 255 : gr;
+            bl = bl < 0 ? 0 : bl > 255 ? 255 : bl;
+            frame[o] = (v & 0xff000000) | r | (gr << 8) | (bl << 16);
+          }
+        } else {
+          // Both fields, P0 (a) and P1 (b), mixed by the detail mask.
+          const below = i10;
+          const a0l = fields[i00]! + (fields[below]! - fields[i00]!) * fy;
+          const a1l = fields[i00 + 1]! + (fields[below + 1]! - fields[i00 + 1]!) * fy;
+          const a2l = fields[i00 + 2]! + (fields[below + 2]! - fields[i00 + 2]!) * fy;
+          const b0l = fields[i00 + 3]! + (fields[below + 3]! - fields[i00 + 3]!) * fy;
+          const b1l = fields[i00 + 4]! + (fields[below + 4]! - fields[i00 + 4]!) * fy;
+          const b2l = fields[i00 + 5]! + (fields[below + 5]! - fields[i00 + 5]!) * fy;
+          const da0 = (fields[i00 + 6]! + (fields[below + 6]! - fields[i00 + 6]!) * fy - a0l) / cellSize;
+          const da1 = (fields[i00 + 7]! + (fields[below + 7]! - fields[i00 + 7]!) * fy - a1l) / cellSize;
+          const da2 = (fields[i00 + 8]! + (fields[below + 8]! - fields[i00 + 8]!) * fy - a2l) / cellSize;
+          const db0 = (fields[i00 + 9]! + (fields[below + 9]! - fields[i00 + 9]!) * fy - b0l) / cellSize;
+          const db1 = (fields[i00 + 10]! + (fields[below + 10]! - fields[i00 + 10]!) * fy - b1l) / cellSize;
+          const db2 = (fields[i00 + 11]! + (fields[below + 11]! - fields[i00 + 11]!) * fy - b2l) / cellSize;
+          const at = cellSize * t;
+          let a0 = a0l + da0 * at;
+          let a1 = a1l + da1 * at;
+          let a2 = a2l + da2 * at;
+          let b0 = b0l + db0 * at;
+          let b1 = b1l + db1 * at;
+          let b2 = b2l + db2 * at;
+          for (let o = offset + x, end = offset + runEnd; o <= end; o++) {
+            const code = codes[o]!;
+            if (code !== 0) {
+              codes[o] = 0;
+              const w = detail[code]!;
+              const v = 1 - w;
+              const g = guard[code]!;
+              const f = frame[o]!;
+              const b = background[o]!;
+              let r = ((b & 255) * v + (f & 255) * w + g * (a0 * v + b0 * w) + 0.5) | 0;
+              let gr = (((b >> 8) & 255) * v + ((f >> 8) & 255) * w + g * (a1 * v + b1 * w) + 0.5) | 0;
+              let bl = (((b >> 16) & 255) * v + ((f >> 16) & 255) * w + g * (a2 * v + b2 * w) + 0.5) | 0;
+              r = r < 0 ? 0 : r > 255 ? 255 : r;
+              gr = gr < 0 ? 0 : gr > 255 ? 255 : gr;
+              bl = bl < 0 ? 0 : bl > 255 ? 255 : bl;
+              frame[o] = (b & 0xff000000) | r | (gr << 8) | (bl << 16);
+            }
+            a0 += da0;
+            a1 += da1;
+            a2 += da2;
+            b0 += db0;
+            b1 += db1;
+            b2 += db2;
+          }
+        }
+        x = runEnd + 1;
+      }
+    }
+  }
+}
