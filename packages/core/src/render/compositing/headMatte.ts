@@ -4,7 +4,7 @@ import type { PersonMatte } from '../../segment/personMatte';
 import type { Wiper } from '../../purge/wiper';
 import { zeroFillAndVerify } from '../../purge/zeroFill';
 import { renderSquareCrop } from '../../segment/squareCropInput';
-import { geodesicDistance } from './geodesicDistance';
+import { colourEdges, edgesPerCell, geodesicDistanceOnEdges } from './geodesicEdges';
 import { guidedFilter } from './guidedFilter';
 import { headBounds, headFrame, headPrior, headSegmentRegion } from './headGeometry';
 
@@ -107,6 +107,7 @@ function vetoOthers(photo: RgbaImage, person: PersonMatte, frame: Float64Array, 
   const toFace = new Float32Array(n);
   const toOthers = new Float32Array(n);
   const at = new Float64Array(2);
+  let edges: Float64Array | undefined;
   try {
     let others = 0;
     for (let j = 0; j < size; j++) {
@@ -122,8 +123,11 @@ function vetoOthers(photo: RgbaImage, person: PersonMatte, frame: Float64Array, 
     }
     if (others === 0) return;
     renderSquareCrop(photo.pixels.value, photo.width, photo.height, person.region[0]!, person.region[1]!, person.region[2]!, size, colours);
-    geodesicDistance(colours, faceSeeds, size, geodesicStep, toFace);
-    geodesicDistance(colours, otherSeeds, size, geodesicStep, toOthers);
+    // Both fields cross the same colour edges: measured once (the same distances as geodesicDistance's).
+    edges = new Float64Array(n * edgesPerCell);
+    colourEdges(colours, size, edges);
+    geodesicDistanceOnEdges(edges, faceSeeds, size, geodesicStep, toFace);
+    geodesicDistanceOnEdges(edges, otherSeeds, size, geodesicStep, toOthers);
     for (let k = 0; k < n; k++) {
       const margin = toOthers[k]! - toFace[k]!;
       if (restricted[k]! > 0 && margin < vetoSoftness) restricted[k] = restricted[k]! * Math.max(0, (margin + vetoSoftness) / (2 * vetoSoftness));
@@ -134,6 +138,7 @@ function vetoOthers(photo: RgbaImage, person: PersonMatte, frame: Float64Array, 
     otherSeeds.fill(0);
     toFace.fill(0);
     toOthers.fill(0);
+    edges?.fill(0);
     at.fill(0);
   }
 }
