@@ -26,8 +26,17 @@ beforeAll(async () => {
 
 afterAll(() => scope.purge());
 
+/** A compositor over frames the photo's size; 'draft', so that no seam blend lets the background in. */
 function compositor(extra: Partial<MeshCompositorOptions>) {
-  return createMeshCompositor({ photo, landmarks: face, scope, frameWidth: photo.width, frameHeight: photo.height, ...extra });
+  return createMeshCompositor({
+    photo,
+    landmarks: face,
+    scope,
+    frameWidth: photo.width,
+    frameHeight: photo.height,
+    quality: 'draft',
+    ...extra,
+  });
 }
 
 /** Fill `frame` with grey `level`, or with `level(x)` per column. */
@@ -60,11 +69,11 @@ function innerFace(side?: 'left' | 'right'): Uint8Array {
 
 describe('mesh face light over time', () => {
   it('follows a background whose brightness ramps, with a bounded change per frame', () => {
-    using c = compositor({ colourMatchStrength: 0.5 });
+    using c = compositor({ colourMatchStrength: 1 });
     const frame = new Uint8Array(photo.width * photo.height * 4);
     const mask = innerFace();
     const lightness: number[] = [];
-    const frames = 60;
+    const frames = 90;
     for (let f = 0; f < frames; f++) {
       // 10 frames still, then a ramp from grey 70 to 200 over 40 frames, then still again.
       const t = Math.min(1, Math.max(0, (f - 10) / 40));
@@ -72,12 +81,15 @@ describe('mesh face light over time', () => {
       c.composite(frame, face.points);
       lightness.push(measureLabStats(frame, mask)[0]!);
     }
-    // The face brightens with the scene (the grey's L* goes from ~29 to ~81; half of it at strength 0.5).
-    expect(lightness[frames - 1]! - lightness[0]!).toBeGreaterThan(12);
+    // The face brightens with the scene (the grey's L* goes from ~29 to ~81).
+    expect(lightness[frames - 1]! - lightness[0]!).toBeGreaterThan(25);
     // Still while the scene is still: not a level of change in the first 10 frames.
     for (let f = 1; f < 10; f++) expect(Math.abs(lightness[f]! - lightness[0]!)).toBeLessThan(0.05);
-    // No jumps: at most ~0.6 L* per frame (the filter's bound at strength 0.5, plus rounding).
-    for (let f = 1; f < frames; f++) expect(Math.abs(lightness[f]! - lightness[f - 1]!)).toBeLessThan(0.6);
+    // No jumps: the grey steps by ~1.3 L* per frame on the ramp; the filter moves the target's mean
+    // by 0.4 L* per frame at most (a little more on the face's bright pixels, as a gain in linear light).
+    let largest = 0;
+    for (let f = 1; f < frames; f++) largest = Math.max(largest, Math.abs(lightness[f]! - lightness[f - 1]!));
+    expect(largest).toBeLessThan(0.8);
   });
 
   it('a jump in the background is followed gradually, not at once', () => {
@@ -118,10 +130,10 @@ describe('shading transfer', () => {
     const flatStep = flat.left - flat.right;
     expect(left.left - left.right).toBeGreaterThan(flatStep + 6);
     expect(right.left - right.right).toBeLessThan(flatStep - 6);
-    // Off: the background does not shade the face (beyond what the seam blend lets in at its edge).
+    // Off: the background does not shade the face.
     const offFlat = halves(0, () => 140);
     const offLeft = halves(0, litFrom('left'));
-    expect(Math.abs(offLeft.left - offLeft.right - (offFlat.left - offFlat.right))).toBeLessThan(1);
+    expect(Math.abs(offLeft.left - offLeft.right - (offFlat.left - offFlat.right))).toBeLessThan(0.1);
   });
 
   it('the shading follows the template smoothly from frame to frame', () => {
@@ -130,15 +142,15 @@ describe('shading transfer', () => {
     const left = innerFace('left');
     const right = innerFace('right');
     const steps: number[] = [];
-    for (let f = 0; f < 30; f++) {
+    for (let f = 0; f < 60; f++) {
       // The light swings from the left to the right in one frame at f = 10.
       fill(frame, f < 10 ? litFrom('left') : litFrom('right'));
       c.composite(frame, face.points);
       steps.push(measureLabStats(frame, left)[0]! - measureLabStats(frame, right)[0]!);
     }
     expect(steps[9]!).toBeGreaterThan(0);
-    expect(steps[29]!).toBeLessThan(0);
-    for (let f = 11; f < 30; f++) expect(Math.abs(steps[f]! - steps[f - 1]!)).toBeLessThan(4);
+    expect(steps[59]!).toBeLessThan(0);
+    for (let f = 11; f < 60; f++) expect(Math.abs(steps[f]! - steps[f - 1]!)).toBeLessThan(4);
   });
 });
 

@@ -22,10 +22,10 @@ import { meshPointCount } from './faceTopology';
  * standard deviations stay as first matched: contrast does not follow the scene.
  */
 
-/** Weight of a new measurement in the exponential filter (a time constant of ~6 frames). */
-const smoothing = 0.15;
+/** Weight of a new measurement in the exponential filter (a time constant of ~12 frames). */
+const smoothing = 0.08;
 /** Largest change of the smoothed target per frame: L\*, a\*, b\* means. */
-const maxStep = [0.6, 0.4, 0.4] as const;
+const maxStep = [0.4, 0.25, 0.25] as const;
 /** Drift (L\*a\*b\* units) below which the tables are not rebuilt. */
 const deadband = 0.05;
 /** Bounds of the per-channel gain, against a degenerate (near-black) face mean. */

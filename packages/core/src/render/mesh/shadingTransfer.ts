@@ -21,7 +21,7 @@ import { meshPointCount } from './faceTopology';
  *
  * @internal
  */
-export const recordedShadingStrength = 0.7;
+export const recordedShadingStrength = 0.6;
 
 /** Blur radius, over the inter-ocular distance (outer eye corners 33–263). */
 const blurRadius = 0.2;
@@ -32,8 +32,8 @@ const encodingGamma = 1 / 2.2;
 /** Largest log-ratio taken from one point (a vertex over hair or a specular spot). */
 const maxLogRatio = 0.8;
 /** Weight of a new fit in the temporal filter, and the largest change of a coefficient per frame. */
-const smoothing = 0.4;
-const maxCoefficientStep = 0.04;
+const smoothing = 0.2;
+const maxCoefficientStep = 0.02;
 /** Bounds of the gain applied to a pixel. */
 const minGain = 0.5;
 const maxGain = 1.6;
