@@ -136,11 +136,12 @@ describe('mesh compositor', () => {
     // mouth colours, and the matched copy made at the first frame.
     expect(draft.held).toBeGreaterThanOrEqual(13);
     expect(draft.left).toEqual([]);
-    // 'standard' and 'high' add the seam's ten: the background under the band, band codes,
-    // spans, band vertices, planes, grids, inside marks, crossings, free cells, extent.
+    // 'standard' and 'high' add the seam's eleven: the background under the band, its spans
+    // (as rasterised, then by row, and the row index), band vertices, planes, grids, inside
+    // marks, crossings, free cells, extent.
     for (const quality of ['standard', 'high'] as const) {
       const seam = nonZeroAfterPurge(typedArrayWiper.wipe, quality);
-      expect(seam.held).toBeGreaterThanOrEqual(draft.held + 10);
+      expect(seam.held).toBeGreaterThanOrEqual(draft.held + 11);
       expect(seam.left).toEqual([]);
     }
     const mutant = nonZeroAfterPurge(() => ({ method: 'zero-fill', bytes: 0, verified: true }));

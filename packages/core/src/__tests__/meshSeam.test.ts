@@ -7,7 +7,7 @@ import { faceRegions } from '../render/mesh/faceRegions';
 import { createMeshCompositor } from '../render/mesh/meshCompositor';
 import { placeOuterRing } from '../render/mesh/outerRing';
 import type { RenderQuality } from '../render/mesh/renderQuality';
-import { innerPull } from '../render/mesh/seamBand';
+import { disjointSpans, innerPull } from '../render/mesh/seamBand';
 
 /*
  * The seam of the mesh compositor per quality, on a synthetic face with a deliberate colour
@@ -245,8 +245,9 @@ describe('mesh compositor seam', () => {
     const seam = receipt.records.filter((record) => record.label.startsWith('mesh.seam.'));
     expect(seam.map((record) => record.label).sort()).toEqual(
       [
-        'mesh.seam.background', 'mesh.seam.band', 'mesh.seam.crossings', 'mesh.seam.extent', 'mesh.seam.free-cells',
-        'mesh.seam.grid', 'mesh.seam.inside', 'mesh.seam.planes', 'mesh.seam.spans', 'mesh.seam.vertices',
+        'mesh.seam.background', 'mesh.seam.crossings', 'mesh.seam.extent', 'mesh.seam.free-cells', 'mesh.seam.grid',
+        'mesh.seam.inside', 'mesh.seam.planes', 'mesh.seam.row-spans', 'mesh.seam.rows', 'mesh.seam.spans',
+        'mesh.seam.vertices',
       ].sort(),
     );
     expect(seam.find((record) => record.label === 'mesh.seam.background')?.kind).toBe('frame');
@@ -283,5 +284,62 @@ describe('mesh compositor seam', () => {
     }
     expect(changedOutside).toBe(0);
     expect(changedInside).toBeGreaterThan(1000);
+  });
+
+  it('makes overlapping band spans disjoint without changing their union', () => {
+    // Rows 10 and 11, spans (y, first, last, triangle) overlapping and out of order.
+    const raw = Int32Array.of(11, 5, 9, 0, 10, 20, 30, 1, 10, 0, 12, 2, 10, 8, 25, 3, 11, 6, 7, 4, 10, 40, 41, 5);
+    const out = new Int32Array(raw.length);
+    const kept = disjointSpans(raw, 6, out, new Int32Array(4), 10, 11);
+    const spans = Array.from({ length: kept }, (_, i) => Array.from(out.subarray(i * 4, i * 4 + 4)));
+    // Each span keeps its triangle; a span inside an earlier one is dropped.
+    expect(spans).toEqual([
+      [10, 0, 12, 2],
+      [10, 13, 25, 3],
+      [10, 26, 30, 1],
+      [10, 40, 41, 5],
+      [11, 5, 9, 0],
+    ]);
+  });
+
+  it.each(['standard', 'high'] as const)('%s blends a head turned far to one side (folded ring) once per pixel', (quality) => {
+    // Yaw by 0.7 rad about the face's vertical axis: the far side's outline and ring fold over.
+    const yawed = targetMesh();
+    const centre = width / 2;
+    for (let i = 0; i < 468; i++) {
+      const x = yawed[i * 3]! - centre;
+      const z = yawed[i * 3 + 2]!;
+      yawed[i * 3] = centre + x * Math.cos(0.7) + z * Math.sin(0.7);
+      yawed[i * 3 + 2] = z * Math.cos(0.7) - x * Math.sin(0.7);
+    }
+    const draft = render('draft', yawed);
+    const frame = render(quality, yawed);
+    const { cx, cy, ring } = geometry(yawed);
+    const withinRing = insideTest(ring, cx, cy, 1.03);
+    let changedOutside = 0;
+    let outOfRange = 0;
+    for (let y = 0; y < height; y += 2) {
+      for (let x = 0; x < width; x += 2) {
+        const o = (y * width + x) * 4;
+        if (!withinRing(x + 0.5, y + 0.5)) {
+          if (frame[o] !== draft[o] || frame[o + 1] !== draft[o + 1] || frame[o + 2] !== draft[o + 2]) changedOutside++;
+          continue;
+        }
+        // Every blend of this skin and this backdrop stays between them, give or take the skin's
+        // grain (±8, which 'high' carries onto the backdrop's colour at the seam); a pixel
+        // corrected twice would overshoot by the whole difference (~160).
+        const grain = 10;
+        if (
+          frame[o]! < backdrop[0] - grain ||
+          frame[o]! > skin[0] + grain ||
+          frame[o + 2]! < skin[2] - grain ||
+          frame[o + 2]! > backdrop[2] + grain
+        ) {
+          outOfRange++;
+        }
+      }
+    }
+    expect(changedOutside).toBe(0);
+    expect(outOfRange).toBe(0);
   });
 });

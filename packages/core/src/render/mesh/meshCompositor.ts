@@ -106,8 +106,8 @@ const maxCropSide = 32767;
  * derived buffer is an ephemeral handle in a child scope of `scope` (`'aligned-face'` for pixels
  * and the skin mask, `'landmarks'` for meshes, `'face-transform'` for per-frame coefficients);
  * the face is drawn straight into the caller's frame. `'draft'` adds no frame-sized buffer; the
- * seam of `'standard'` and `'high'` holds the background under its band (`'frame'`) and its
- * geometry, frame-sized, allocated here too (see {@link RenderQuality}).
+ * seam of `'standard'` and `'high'` holds a frame-sized copy of the background under its band
+ * (`'frame'`) and the band's spans, allocated here too (see {@link RenderQuality}).
  *
  * Bad input throws before anything is allocated, and leaves nothing behind.
  *

@@ -21,9 +21,8 @@
  *   feather exchanges only texture. About the cost of `'standard'`.
  *
  * Pixels inside the band's inner edge and outside the ring are the same in all three. `'standard'`
- * and `'high'` hold three frame-sized buffers more than `'draft'` (the background under the band,
- * a byte of band coordinate per pixel, the band's row spans), all ephemeral handles wiped with
- * the rest.
+ * and `'high'` hold more than `'draft'`: a frame-sized copy of the background under the band and
+ * the band's row spans (about 3 MB each at 720×1280), all ephemeral handles wiped with the rest.
  *
  * @public
  */

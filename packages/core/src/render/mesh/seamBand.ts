@@ -192,3 +192,63 @@ export function bandPlanes(band: Float32Array, triangles: Uint16Array, planes: F
     planes[k * 3 + 2] = uy;
   }
 }
+
+/**
+ * Make the band's spans disjoint and row-ordered: sort `count` spans of `raw` (`y, first, last,
+ * triangle`) by row (counting sort; `rowStart` holds `y1 − y0 + 2` numbers) and within a row by
+ * start, into `out`, trimming each span to the pixels no earlier span of its row reaches. Returns
+ * how many are left. The union is unchanged, so every band pixel is then visited exactly once,
+ * even where the band's triangles overlap (the inner strip's hairline widening, a fold).
+ *
+ * @internal
+ */
+export function disjointSpans(raw: Int32Array, count: number, out: Int32Array, rowStart: Int32Array, y0: number, y1: number): number {
+  const rows = y1 - y0 + 1;
+  rowStart.fill(0, 0, rows + 1);
+  for (let s = 0; s < count; s++) {
+    const r = raw[s * 4]! - y0 + 1;
+    rowStart[r] = rowStart[r]! + 1;
+  }
+  for (let r = 0; r < rows; r++) rowStart[r + 1] = rowStart[r + 1]! + rowStart[r]!;
+  // Scatter; afterwards rowStart[r] is the end of row r.
+  for (let s = 0; s < count; s++) {
+    const r = raw[s * 4]! - y0;
+    const at = rowStart[r]!;
+    rowStart[r] = at + 1;
+    for (let k = 0; k < 4; k++) out[at * 4 + k] = raw[s * 4 + k]!;
+  }
+  let kept = 0;
+  let start = 0;
+  for (let r = 0; r < rows; r++) {
+    const end = rowStart[r]!;
+    for (let i = start + 1; i < end; i++) {
+      const y = out[i * 4]!;
+      const first = out[i * 4 + 1]!;
+      const last = out[i * 4 + 2]!;
+      const k = out[i * 4 + 3]!;
+      let j = i - 1;
+      while (j >= start && out[j * 4 + 1]! > first) {
+        for (let c = 0; c < 4; c++) out[(j + 1) * 4 + c] = out[j * 4 + c]!;
+        j--;
+      }
+      out[(j + 1) * 4] = y;
+      out[(j + 1) * 4 + 1] = first;
+      out[(j + 1) * 4 + 2] = last;
+      out[(j + 1) * 4 + 3] = k;
+    }
+    let reach = -1;
+    for (let i = start; i < end; i++) {
+      const first = Math.max(out[i * 4 + 1]!, reach + 1);
+      const last = out[i * 4 + 2]!;
+      if (first > last) continue;
+      out[kept * 4] = out[i * 4]!;
+      out[kept * 4 + 1] = first;
+      out[kept * 4 + 2] = last;
+      out[kept * 4 + 3] = out[i * 4 + 3]!;
+      kept++;
+      reach = last;
+    }
+    start = end;
+  }
+  return kept;
+}

@@ -12,6 +12,7 @@ import {
   bandTriangles,
   bandVertexCount,
   codeScale,
+  disjointSpans,
   placeBand,
 } from './seamBand';
 import {
@@ -29,21 +30,24 @@ import {
  * The seam pass of the mesh compositor for 'standard' and 'high' quality, in two calls around the
  * face's raster (which, for these qualities, draws the ring opaque):
  *
- * 1. `saveBackground`, before the face is drawn: rasterise the seam band (seamBand.ts), keep the
- *    frame's background B and the band coordinate of every band pixel, and count band pixels per
- *    8 px cell.
- * 2. `blend`, after: gather D = F − B per cell, build the pyramid (seamPyramid.ts), compute the
- *    low-frequency fields of the quality (laplacianSeam.ts or poissonSeam.ts), then rewrite each
- *    band pixel once as
+ * 1. `saveBackground`, before the face is drawn: rasterise the seam band (seamBand.ts) into
+ *    disjoint row spans, each carrying its triangle's plane of the band coordinate u; keep the
+ *    frame's background B where the detail mask is below 1 and at the D samples (every other
+ *    pixel of every other row), and gather u and −B per 8 px cell.
+ * 2. `blend`, after: add F at the same samples (D = F − B per cell), build the pyramid
+ *    (seamPyramid.ts), compute the low-frequency fields of the quality (laplacianSeam.ts or
+ *    poissonSeam.ts), then rewrite each band pixel once as
  *
- *        B + w(u)·(F − B) + m(u)·(A − w(u)·G₀)
+ *        B + w(u)·(F − B) + m(u)·Q,   Q = (1 − w)·P₀ + w·P₁
  *
- *    with w the narrow detail mask around the middle of the ring, A and G₀ sampled bilinearly
- *    from the grid (A = the collapsed Laplacian blend, or 0 for the membrane, whose G₀ slot holds
- *    −C), and m a guard that takes the low-frequency term to exactly 0 at the band's two edges,
- *    so that the band meets the untouched face and background without a step.
+ *    with w the narrow detail mask in the ring's outer half, P₀ and P₁ the low-frequency term
+ *    where the mask is 0 and where it is 1, sampled bilinearly from the grid (Laplacian: P₀ = the
+ *    masked sum of the bands Σₗ wₗ·Lₗ, P₁ = the same minus G₀; Poisson: P₀ = 0, P₁ = the
+ *    membrane C), and m a guard that takes Q to exactly 0 at the band's two edges, so that the
+ *    band meets the untouched face and background without a step.
  *
- * Work is per band pixel (three passes) plus per grid cell; nothing is allocated per frame.
+ * Work is per band pixel (two passes, plus the samples) and per grid cell; nothing is allocated
+ * per frame.
  */
 
 /** Where the guard m(u) rises from 0 at the inner ring, and falls to 0 at the outer ring. */
@@ -100,8 +104,10 @@ export class SeamBlender {
   readonly #width: number;
   readonly #triangles: Uint16Array;
   readonly #background: EphemeralHandle<Int32Array>;
-  readonly #codes: EphemeralHandle<Uint8Array>;
+  /** The band's spans as rasterised, then made disjoint and row-ordered (see `disjointSpans`). */
+  readonly #rawSpans: EphemeralHandle<Int32Array>;
   readonly #spans: EphemeralHandle<Int32Array>;
+  readonly #rowStart: EphemeralHandle<Int32Array>;
   readonly #band: EphemeralHandle<Float32Array>;
   readonly #planes: EphemeralHandle<Float64Array>;
   readonly #grid: EphemeralHandle<Float32Array>;
@@ -114,7 +120,7 @@ export class SeamBlender {
   readonly #levels: SeamLevelGrids[] = [];
   readonly #tmp: Float32Array;
   readonly #up: Float32Array;
-  /** Per level-0 cell: A (3), then the value multiplied by w (3). */
+  /** Per level-0 cell: P₀ (3), then P₁ (3) (see the module comment). */
   readonly #fields: Float32Array;
 
   constructor(scope: EphemeralScope, mode: SeamMode, width: number, height: number, topology: FaceTopology) {
@@ -124,8 +130,9 @@ export class SeamBlender {
     const pixels = width * height;
     const transform = 'face-transform' as const;
     this.#background = scope.hold(new Int32Array(pixels), { kind: 'frame', label: 'mesh.seam.background' });
-    this.#codes = scope.hold(new Uint8Array(pixels), { kind: transform, label: 'mesh.seam.band' });
-    this.#spans = scope.hold(new Int32Array(bandTriangleCount * height * 4), { kind: transform, label: 'mesh.seam.spans' });
+    this.#rawSpans = scope.hold(new Int32Array(bandTriangleCount * height * 4), { kind: transform, label: 'mesh.seam.spans' });
+    this.#spans = scope.hold(new Int32Array(bandTriangleCount * height * 4), { kind: transform, label: 'mesh.seam.row-spans' });
+    this.#rowStart = scope.hold(new Int32Array(height + 2), { kind: transform, label: 'mesh.seam.rows' });
     this.#band = scope.hold(new Float32Array(bandVertexCount * 3), { kind: 'landmarks', label: 'mesh.seam.vertices' });
     this.#planes = scope.hold(new Float64Array(bandTriangleCount * 3), { kind: transform, label: 'mesh.seam.planes' });
     this.#crossings = scope.hold(new Float64Array(ringPointCount + 4), { kind: 'landmarks', label: 'mesh.seam.crossings' });
@@ -163,22 +170,25 @@ export class SeamBlender {
     const m = this.#meta.value;
     placeBand(vertices, band);
     bandPlanes(band, this.#triangles, this.#planes.value);
-    const spans = this.#spans.value;
-    const count = bandSpans(band, this.#triangles, box, spans);
-    m[meta.spans] = count;
+    const raw = this.#rawSpans.value;
+    const rawCount = bandSpans(band, this.#triangles, box, raw);
+    m[meta.spans] = 0;
     // Grid origin: one level-0 cell before the band's first pixel, on the 8 px lattice.
     let x0 = Infinity;
     let y0 = Infinity;
     let x1 = -Infinity;
     let y1 = -Infinity;
-    for (let s = 0; s < count; s++) {
-      const y = spans[s * 4]!;
+    for (let s = 0; s < rawCount; s++) {
+      const y = raw[s * 4]!;
       if (y < y0) y0 = y;
       if (y > y1) y1 = y;
-      if (spans[s * 4 + 1]! < x0) x0 = spans[s * 4 + 1]!;
-      if (spans[s * 4 + 2]! > x1) x1 = spans[s * 4 + 2]!;
+      if (raw[s * 4 + 1]! < x0) x0 = raw[s * 4 + 1]!;
+      if (raw[s * 4 + 2]! > x1) x1 = raw[s * 4 + 2]!;
     }
-    if (count === 0) return;
+    if (rawCount === 0) return;
+    const spans = this.#spans.value;
+    const count = disjointSpans(raw, rawCount, spans, this.#rowStart.value, y0, y1);
+    m[meta.spans] = count;
     const ox = ((x0 >> cellShift) - 1) << cellShift;
     const oy = ((y0 >> cellShift) - 1) << cellShift;
     m[meta.originX] = ox;
@@ -197,7 +207,6 @@ export class SeamBlender {
     const sums = this.#sums[0]!;
     sums.fill(0, 0, gw * this.#levels[0]!.h * sumChannels);
     const background = this.#background.value;
-    const codes = this.#codes.value;
     const planes = this.#planes.value;
     const width = this.#width;
     for (let s = 0; s < count; s++) {
@@ -209,16 +218,14 @@ export class SeamBlender {
       const rowU = planes[k * 3]! + planes[k * 3 + 2]! * y;
       const row = ((y - oy) >> cellShift) * gw;
       const offset = y * width;
-      // Band code 1 + u·127 stepped in 16.16 fixed point (u is linear along the span).
-      let q = Math.round((1 + (rowU + ux * first) * codeScale) * 65536);
-      const dq = Math.round(ux * codeScale * 65536);
-      for (let o = offset + first, end = offset + last; o <= end; o++, q += dq) {
-        const raw = (q + 32768) >> 16;
-        const code = raw < 1 ? 1 : raw > 255 ? 255 : raw;
-        codes[o] = code;
-        // The background is needed only where the face's detail does not cover it all.
-        if (code > solidCode) background[o] = frame[o]!;
-      }
+      // The background is needed only where the detail mask is below 1 (u past solidU; u is
+      // linear along the span), a pixel of margin either side.
+      let from = first;
+      let to = last;
+      if (ux > 0) from = Math.max(first, Math.floor((solidU - rowU) / ux));
+      else if (ux < 0) to = Math.min(last, Math.ceil((solidU - rowU) / ux));
+      else if (rowU <= solidU) to = first - 1;
+      for (let o = offset + from, end = offset + to; o <= end; o++) background[o] = frame[o]!;
       // −B at the D samples (even rows and columns); `blend` adds F at the same pixels.
       if ((y & 1) === 0) {
         for (let x = (first + 1) & ~1, o = offset + x; x <= last; x += 2, o += 2) {
@@ -299,7 +306,7 @@ export class SeamBlender {
   /** Bytes held. */
   get byteLength(): number {
     return [
-      this.#background, this.#codes, this.#spans, this.#band, this.#planes, this.#grid, this.#inside,
+      this.#background, this.#rawSpans, this.#spans, this.#rowStart, this.#band, this.#planes, this.#grid, this.#inside,
       this.#crossings, this.#unknown, this.#meta,
     ].reduce((sum, handle) => sum + handle.byteLength, 0);
   }
@@ -320,14 +327,13 @@ export class SeamBlender {
   }
 
   /**
-   * Rewrite each band pixel once: `base + m·Q`, base F where the detail mask is 1, B where it is 0,
+   * Rewrite each band pixel (the spans are disjoint): `base + m·Q`, base F where the detail mask is 1, B where it is 0,
    * their mix between; Q the low-frequency term, linear along x within a cell (stepped per pixel,
    * recomputed every 8 pixels). A span lies in one triangle, where u is linear, so the ends of a
    * run tell whether all of it has the mask at 1, all at 0, or some between.
    */
   #writeBand(frame: Int32Array, spans: Int32Array, count: number, ox: number, oy: number, gw: number): void {
     const background = this.#background.value;
-    const codes = this.#codes.value;
     const planes = this.#planes.value;
     const fields = this.#fields;
     const width = this.#width;
@@ -346,7 +352,11 @@ export class SeamBlender {
       const cy = Math.floor(gy);
       const fy = gy - cy;
       const offset = y * width;
-      for (let x = spans[s * 4 + 1]!; x <= last; ) {
+      const first = spans[s * 4 + 1]!;
+      // Band code 1 + u·127 per pixel, stepped in 16.16 fixed point (u is linear along the span).
+      let q = Math.round((1.5 + (rowU + ux * first) * codeScale) * 65536);
+      const dq = Math.round(ux * codeScale * 65536);
+      for (let x = first; x <= last; ) {
         const cx = (x - ox - half) >> cellShift;
         const runStart = ox + (cx << cellShift) + half;
         const runEnd = Math.min(last, runStart + cellSize - 1);
@@ -371,11 +381,9 @@ export class SeamBlender {
           let p1 = l1 + d1 * cellSize * t;
           let p2 = l2 + d2 * cellSize * t;
           const source = solid ? frame : background;
-          for (let o = offset + x, end = offset + runEnd; o <= end; o++, p0 += d0, p1 += d1, p2 += d2) {
-            const code = codes[o]!;
-            if (code === 0) continue;
-            codes[o] = 0;
-            const g = guard[code]!;
+          for (let o = offset + x, end = offset + runEnd; o <= end; o++, p0 += d0, p1 += d1, p2 += d2, q += dq) {
+            const c = q >> 16;
+            const g = guard[c < 1 ? 1 : c > 255 ? 255 : c]!;
             const v = source[o]!;
             let r = ((v & 255) + g * p0 + 0.5) | 0;
             let gr = (((v >> 8) & 255) + g * p1 + 0.5) | 0;
@@ -407,23 +415,21 @@ export class SeamBlender {
           let b0 = b0l + db0 * at;
           let b1 = b1l + db1 * at;
           let b2 = b2l + db2 * at;
-          for (let o = offset + x, end = offset + runEnd; o <= end; o++) {
-            const code = codes[o]!;
-            if (code !== 0) {
-              codes[o] = 0;
-              const w = detail[code]!;
-              const v = 1 - w;
-              const g = guard[code]!;
-              const f = frame[o]!;
-              const b = background[o]!;
-              let r = ((b & 255) * v + (f & 255) * w + g * (a0 * v + b0 * w) + 0.5) | 0;
-              let gr = (((b >> 8) & 255) * v + ((f >> 8) & 255) * w + g * (a1 * v + b1 * w) + 0.5) | 0;
-              let bl = (((b >> 16) & 255) * v + ((f >> 16) & 255) * w + g * (a2 * v + b2 * w) + 0.5) | 0;
-              r = r < 0 ? 0 : r > 255 ? 255 : r;
-              gr = gr < 0 ? 0 : gr > 255 ? 255 : gr;
-              bl = bl < 0 ? 0 : bl > 255 ? 255 : bl;
-              frame[o] = (b & 0xff000000) | r | (gr << 8) | (bl << 16);
-            }
+          for (let o = offset + x, end = offset + runEnd; o <= end; o++, q += dq) {
+            const c = q >> 16;
+            const code = c < 1 ? 1 : c > 255 ? 255 : c;
+            const w = detail[code]!;
+            const v = 1 - w;
+            const g = guard[code]!;
+            const f = frame[o]!;
+            const b = background[o]!;
+            let r = ((b & 255) * v + (f & 255) * w + g * (a0 * v + b0 * w) + 0.5) | 0;
+            let gr = (((b >> 8) & 255) * v + ((f >> 8) & 255) * w + g * (a1 * v + b1 * w) + 0.5) | 0;
+            let bl = (((b >> 16) & 255) * v + ((f >> 16) & 255) * w + g * (a2 * v + b2 * w) + 0.5) | 0;
+            r = r < 0 ? 0 : r > 255 ? 255 : r;
+            gr = gr < 0 ? 0 : gr > 255 ? 255 : gr;
+            bl = bl < 0 ? 0 : bl > 255 ? 255 : bl;
+            frame[o] = (b & 0xff000000) | r | (gr << 8) | (bl << 16);
             a0 += da0;
             a1 += da1;
             a2 += da2;
