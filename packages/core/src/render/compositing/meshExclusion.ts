@@ -6,6 +6,7 @@ import { frontSign } from '../mesh/meshWarp';
 import { addExclusionPlane, clearExclusion, excludeInsidePolygon, exclusionLength } from './frameExclusion';
 import type { FrameExclusion } from './frameExclusion';
 import type { RenderQuality } from '../mesh/renderQuality';
+import { innerPull } from '../mesh/seamBand';
 
 /*
  * The part of a frame the mesh face will certainly cover opaquely, known before anything is drawn
@@ -15,12 +16,13 @@ import type { RenderQuality } from '../mesh/renderQuality';
  * whose border is the face outline (`faceRegions.oval`). A disc drawn onto the frame covers every
  * point the outline winds around, and the half-planes of the outline's edges hold only such points
  * (see frameExclusion.ts). With 'standard' and 'high' the face's own blending into what lies
- * under it reaches inside the outline, though: their seam band starts 15 % of the way in from the
- * outline toward the outline's centre (seamBand.ts) and reads the frame under all of it. So the
+ * under it reaches inside the outline, though: their seam band starts `innerPull` (15 %) of the way in
+ * from the outline toward the outline's centre (seamBand.ts) and reads the frame under all of it. So the
  * region is the outline pulled that far toward its centre (not at all for 'draft', whose ring fades
- * outside the outline), its edges then moved `margin` inward: when the centre lies inside every pulled edge (the outline is star-shaped from it, as a
- * face's is), each band quad and each ring quad lies beyond its own edge's line, and the region
- * inside all of them is covered by the face alone, fold or no fold.
+ * outside the outline), its edges then moved `margin` inward: when the centre lies inside every
+ * pulled edge (the outline is star-shaped from it, as a face's is), each band quad and each ring
+ * quad lies beyond its own edge's line, and the region inside all of them is covered by the face
+ * alone, fold or no fold.
  *
  * What could still leave a hole is a triangle the rasteriser skips (one with no area in the frame
  * or in the photo, or a mouth seen from behind): each triangle that might be skipped this frame is
@@ -33,8 +35,6 @@ import type { RenderQuality } from '../mesh/renderQuality';
 
 /** Inward shift of every edge, in frame pixels: far above any rounding of the rasteriser. */
 const margin = 2;
-/** How far the outline is pulled toward its centre under the seam band: its `innerPull` (seamBand.ts). */
-const seamPull = 0.15;
 /** Vertex indices 0…35 of the pulled outline. */
 const pulledOrder: readonly number[] = Array.from(faceRegions.oval, (_, k) => k);
 /** Twice a triangle's area (px²) under which the rasteriser might skip it: its own bar (2·10⁻³), ×5. */
@@ -69,7 +69,8 @@ export class MeshFaceExclusion {
    * @param quality - the mesh compositor's; default 'standard'.
    */
   constructor(scope: EphemeralScope, photoMesh: Float32Array, width: number, height: number, quality: RenderQuality = 'standard') {
-    this.#pull = quality === 'draft' ? 0 : seamPull;
+    // The seam band's inner edge: the outline pulled `innerPull` of the way toward its centre.
+    this.#pull = quality === 'draft' ? 0 : innerPull;
     this.#width = width;
     this.#height = height;
     const topology = faceTopology();
