@@ -198,38 +198,6 @@ describe('closed lids', () => {
   });
 });
 
-describe('retargeted lids', () => {
-  it('a recorded blink shuts a user whose eyes open wider than the actor’s, and rest keeps them as they are', () => {
-    const scope = new EphemeralScope({ label: 'lid-ratio-test' });
-    const neutral = meanFace();
-    const user = meanFace();
-    const lids = [
-      [faceRegions.imageLeftUpperLid, faceRegions.imageLeftLowerLid],
-      [faceRegions.imageRightUpperLid, faceRegions.imageRightLowerLid],
-    ] as const;
-    // The user's eyes open 4 px wider than the actor's.
-    for (const [upper] of lids) for (let k = 1; k < upper.length - 1; k++) user[upper[k]! * 3 + 1] = user[upper[k]! * 3 + 1]! - 4;
-    // The actor's blink: each upper lid point onto its lower partner.
-    const blink = neutral.slice();
-    for (const [upper, lower] of lids) {
-      for (let k = 1; k < upper.length - 1; k++) for (let c = 0; c < 3; c++) blink[upper[k]! * 3 + c] = blink[lower[k]! * 3 + c]!;
-    }
-    const track: MeshTrack = { pointCount: 468, neutral, frames: [neutral, blink] };
-    const motion = createMeshMotion({ photoMesh: user, photoFivePoints: new Float32Array(10), scope, fps: 30, frameCount: 2, meshTrack: track });
-    const out = new Float32Array(468 * 3);
-    motion.targetAt(1, new Float32Array(10), out);
-    for (const [upper, lower] of lids) {
-      for (let k = 1; k < upper.length - 1; k++) {
-        const gap = Math.hypot(out[upper[k]! * 3]! - out[lower[k]! * 3]!, out[upper[k]! * 3 + 1]! - out[lower[k]! * 3 + 1]!);
-        expect(gap).toBeLessThan(0.5);
-      }
-    }
-    motion.targetAt(0, new Float32Array(10), out);
-    for (let i = 0; i < 468 * 3; i++) expect(Math.abs(out[i]! - user[i]!)).toBeLessThan(1e-2);
-    scope.purge();
-  });
-});
-
 describe('gaze', () => {
   it('moves the iris inside the eye opening by the gaze offset, corners and lids in place', () => {
     const scope = new EphemeralScope({ label: 'gaze-test' });
@@ -261,7 +229,7 @@ describe('gaze', () => {
     scope.purge();
   });
 
-  it('follows a recorded template: its iris offset from its neutral, per eye, in eye widths', () => {
+  it('follows a recorded template: its iris offset from its neutral, both eyes together, in eye widths', () => {
     const scope = new EphemeralScope({ label: 'gaze-motion-test' });
     const neutral = meanFace(478);
     const frame = neutral.slice();
@@ -274,11 +242,19 @@ describe('gaze', () => {
     const gaze = new Float32Array(4);
     expect(motion.gazeAt(0, gaze)).toBe(true);
     for (const v of gaze) expect(Math.abs(v)).toBeLessThan(1e-6);
+    // Both eyes looked 0.1 eye widths to the right; 0.03 of that is taken as the tracker's noise.
     expect(motion.gazeAt(1, gaze)).toBe(true);
-    expect(gaze[0]).toBeCloseTo(0.1, 2);
+    expect(gaze[0]).toBeCloseTo(0.07, 2);
     expect(Math.abs(gaze[1]!)).toBeLessThan(0.01);
-    expect(gaze[2]).toBeCloseTo(0.1, 2);
+    expect(gaze[2]).toBeCloseTo(0.07, 2);
     expect(Math.abs(gaze[3]!)).toBeLessThan(0.01);
+    // A wobble within the tracker's noise moves nothing.
+    const wobble = neutral.slice();
+    for (let k = 0; k < 5; k++) wobble[(468 + k) * 3] = wobble[(468 + k) * 3]! + 0.02 * width;
+    const still: MeshTrack = { pointCount: 478, neutral, frames: [wobble] };
+    const steady = createMeshMotion({ photoMesh: meanFace(), photoFivePoints: new Float32Array(10), scope, fps: 30, frameCount: 1, meshTrack: still });
+    expect(steady.gazeAt(0, gaze)).toBe(true);
+    expect(Array.from(gaze)).toEqual([0, 0, 0, 0]);
     // No irises, no gaze: a 468-point track.
     const flat: MeshTrack = { pointCount: 468, neutral: meanFace(), frames: [meanFace()] };
     const plain = createMeshMotion({ photoMesh: meanFace(), photoFivePoints: new Float32Array(10), scope, fps: 30, frameCount: 1, meshTrack: flat });

@@ -21,6 +21,17 @@ export const gazeLength = 4;
 /** Numbers of the eye shifts {@link eyeShifts} writes: per eye `[cx, cy, ax, ay, 1 / hw², dx, dy]`. */
 export const eyeShiftLength = 14;
 
+/**
+ * Offsets the tracker reports for an actor who keeps looking at the camera, in eye widths: below
+ * it an offset is noise (and moving the iris by noise makes the eyes shimmer), so each offset is
+ * shrunk toward 0 by this much.
+ */
+const trackerNoise = 0.03;
+
+function deadZone(offset: number): number {
+  return offset > trackerNoise ? offset - trackerNoise : offset < -trackerNoise ? offset + trackerNoise : 0;
+}
+
 /** Largest offsets carried, in eye widths: beyond them the iris would slide under a corner. */
 const maxAlong = 0.16;
 const maxAcross = 0.08;
@@ -50,7 +61,7 @@ export function gazeOffsets(mesh: Float32Array, out: Float32Array | Float64Array
 
 /**
  * How far the actor looks away from where it looked at rest: `offsets(frame) − offsets(neutral)`,
- * the mean of both eyes written for each, clamped. False (and `out` zeroed) when the frame's mesh
+ * the mean of both eyes written for each, less the tracker's noise, clamped. False (and `out` zeroed) when the frame's mesh
  * has no irises.
  *
  * @internal
@@ -64,8 +75,8 @@ export function gazeDelta(frame: Float32Array, neutralOffsets: Float32Array | Fl
   // noise (alone, each eye's offset wanders by a few hundredths, often in opposite directions).
   const along = (out[0]! - neutralOffsets[0]! + out[2]! - neutralOffsets[2]!) / 2;
   const across = (out[1]! - neutralOffsets[1]! + out[3]! - neutralOffsets[3]!) / 2;
-  out[0] = out[2] = Math.max(-maxAlong, Math.min(maxAlong, along));
-  out[1] = out[3] = Math.max(-maxAcross, Math.min(maxAcross, across));
+  out[0] = out[2] = Math.max(-maxAlong, Math.min(maxAlong, deadZone(along)));
+  out[1] = out[3] = Math.max(-maxAcross, Math.min(maxAcross, deadZone(across)));
   return true;
 }
 

@@ -107,9 +107,6 @@ export function createMeshMotion(options: MeshMotionOptions): MeshMotion {
   }
 }
 
-/** Widest a lid opens, as a multiple of its gap at rest (wide-eyed surprise). */
-const maxLidRatio = 1.6;
-
 /** Recorded template: retarget its expression and pose onto the user's shape. */
 class RetargetedMotion implements MeshMotion {
   readonly #track: MeshTrack;
@@ -135,7 +132,7 @@ class RetargetedMotion implements MeshMotion {
     }
     this.#userInTemplate = scope.hold(new Float32Array(meshPointCount * 3), { kind: 'landmarks', label: 'motion.user-in-template' });
     for (let i = 0; i < meshPointCount; i++) applySimilarity3D(toTemplate, user.value, i, this.#userInTemplate.value, i);
-    this.#scratch = scope.hold(new Float32Array(new ArrayBuffer(36)), { kind: 'landmarks', label: 'motion.scratch' });
+    this.#scratch = scope.hold(new Float32Array(new ArrayBuffer(12)), { kind: 'landmarks', label: 'motion.scratch' });
   }
 
   gazeAt(frameIndex: number, out: Float32Array): boolean {
@@ -166,47 +163,6 @@ class RetargetedMotion implements MeshMotion {
       for (let c = 0; c < 3; c++) p[c] = user[i * 3 + c]! + p[c]! - neutral[i * 3 + c]!;
       applySimilarity3D(pose, p, 0, out, i);
     }
-    this.#closeLids(frame, out);
-  }
-
-  /**
-   * Lids by how far they are open, not by how far they moved: an upper lid point sits above its
-   * lower partner by the user's own lid gap times the template's gap ratio (frame over neutral).
-   * Moved by the template's travel alone, a user whose eyes open wider than the actor's would
-   * never shut them in a blink, and one whose eyes open less would squeeze the lids through each
-   * other.
-   */
-  #closeLids(frame: Float32Array, out: Float32Array): void {
-    const neutral = this.#track.neutral;
-    const pose = this.#pose.value.subarray(0, 12);
-    const inverse = this.#pose.value.subarray(12, 24);
-    const user = this.#userInTemplate.value;
-    const p = this.#scratch.value;
-    for (let e = 0; e < 2; e++) {
-      const upper = e === 0 ? faceRegions.imageLeftUpperLid : faceRegions.imageRightUpperLid;
-      const lower = e === 0 ? faceRegions.imageLeftLowerLid : faceRegions.imageRightLowerLid;
-      for (let k = 1; k < upper.length - 1; k++) {
-        const u = upper[k]!;
-        const l = lower[k]!;
-        applySimilarity3D(inverse, frame, u, p, 0);
-        applySimilarity3D(inverse, frame, l, p, 1);
-        let along = 0;
-        let norm = 0;
-        for (let c = 0; c < 3; c++) {
-          const gap = neutral[u * 3 + c]! - neutral[l * 3 + c]!;
-          along += (p[c]! - p[3 + c]!) * gap;
-          norm += gap * gap;
-        }
-        if (!(norm > 1e-6)) continue;
-        const ratio = Math.min(maxLidRatio, Math.max(0, along / norm));
-        for (let c = 0; c < 3; c++) {
-          const lowerAt = user[l * 3 + c]! + p[3 + c]! - neutral[l * 3 + c]!;
-          p[6 + c] = lowerAt + ratio * (user[u * 3 + c]! - user[l * 3 + c]!);
-        }
-        applySimilarity3D(pose, p, 2, out, u);
-      }
-    }
-    p.fill(0);
   }
 }
 
