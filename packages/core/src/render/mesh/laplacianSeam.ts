@@ -108,7 +108,9 @@ export function collapseLaplacian(levels: readonly SeamLevelGrids[], out: Float3
     for (let k = l - 1; k >= 0; k--) {
       const coarse = levels[k + 1]!;
       const fine = levels[k]!;
-      upsample(from, coarse.w, coarse.h, fine.t, fine.w, fine.h, 3);
+      // At level 0 only band cells need it: the masks are all 1 inside the inner ring and all 0
+      // past the ring, so there every (wₗ − wₗ₋₁) is 0.
+      upsample(from, coarse.w, coarse.h, fine.t, fine.w, fine.h, 3, k === 0 ? codes : undefined);
       from = fine.t;
     }
     for (let i = 0; i < cells; i++) {

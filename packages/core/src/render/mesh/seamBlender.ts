@@ -314,7 +314,9 @@ export class SeamBlender {
   #buildPyramid(ox: number, oy: number): void {
     const band = this.#band.value;
     const crossings = this.#crossings.value;
-    for (let l = 0; l < seamLevels; l++) {
+    // The membrane needs level 0 only.
+    const levels = this.#mode === 'laplacian' ? seamLevels : 1;
+    for (let l = 0; l < levels; l++) {
       const level = this.#levels[l]!;
       if (l > 0) {
         const fine = this.#levels[l - 1]!;
@@ -381,17 +383,33 @@ export class SeamBlender {
           let p1 = l1 + d1 * cellSize * t;
           let p2 = l2 + d2 * cellSize * t;
           const source = solid ? frame : background;
-          for (let o = offset + x, end = offset + runEnd; o <= end; o++, p0 += d0, p1 += d1, p2 += d2, q += dq) {
-            const c = q >> 16;
-            const g = guard[c < 1 ? 1 : c > 255 ? 255 : c]!;
-            const v = source[o]!;
-            let r = ((v & 255) + g * p0 + 0.5) | 0;
-            let gr = (((v >> 8) & 255) + g * p1 + 0.5) | 0;
-            let bl = (((v >> 16) & 255) + g * p2 + 0.5) | 0;
-            r = r < 0 ? 0 : r > 255 ? 255 : r;
-            gr = gr < 0 ? 0 : gr > 255 ? 255 : gr;
-            bl = bl < 0 ? 0 : bl > 255 ? 255 : bl;
-            frame[o] = (v & 0xff000000) | r | (gr << 8) | (bl << 16);
+          const end = offset + runEnd;
+          if ((uFirst < uLast ? uFirst : uLast) >= innerGuard && (uFirst > uLast ? uFirst : uLast) <= 2 - outerGuard) {
+            // The guard is 1 all along the run.
+            for (let o = offset + x; o <= end; o++, p0 += d0, p1 += d1, p2 += d2) {
+              const v = source[o]!;
+              let r = ((v & 255) + p0 + 0.5) | 0;
+              let gr = (((v >> 8) & 255) + p1 + 0.5) | 0;
+              let bl = (((v >> 16) & 255) + p2 + 0.5) | 0;
+              r = r < 0 ? 0 : r > 255 ? 255 : r;
+              gr = gr < 0 ? 0 : gr > 255 ? 255 : gr;
+              bl = bl < 0 ? 0 : bl > 255 ? 255 : bl;
+              frame[o] = (v & 0xff000000) | r | (gr << 8) | (bl << 16);
+            }
+            q += dq * (runEnd - x + 1);
+          } else {
+            for (let o = offset + x; o <= end; o++, p0 += d0, p1 += d1, p2 += d2, q += dq) {
+              const c = q >> 16;
+              const g = guard[c < 1 ? 1 : c > 255 ? 255 : c]!;
+              const v = source[o]!;
+              let r = ((v & 255) + g * p0 + 0.5) | 0;
+              let gr = (((v >> 8) & 255) + g * p1 + 0.5) | 0;
+              let bl = (((v >> 16) & 255) + g * p2 + 0.5) | 0;
+              r = r < 0 ? 0 : r > 255 ? 255 : r;
+              gr = gr < 0 ? 0 : gr > 255 ? 255 : gr;
+              bl = bl < 0 ? 0 : bl > 255 ? 255 : bl;
+              frame[o] = (v & 0xff000000) | r | (gr << 8) | (bl << 16);
+            }
           }
         } else {
           // Both fields, P0 (a) and P1 (b), mixed by the detail mask.
