@@ -11,23 +11,19 @@
  * starts itself once more with the setting, waits, and passes on its exit status.
  */
 import { spawn } from 'node:child_process';
-
-/** The tunable and the byte glibc fills freed blocks with (any non-zero value turns it on). */
-const perturb = 'glibc.malloc.perturb';
-const perturbSetting = `${perturb}=165`;
+import { perturbTunable, workerTunables } from './workerTunables';
 
 /** Names the waiting parent in the worker's environment, so the worker can tell it has gone. */
 const parentVariable = 'VOPOP_CLI_PARENT_PID';
 
 const tunables = process.env.GLIBC_TUNABLES ?? '';
 // Linux only; a C library other than glibc (musl) ignores the variable, at the cost of one start.
-if (!tunables.includes(perturb) && process.platform === 'linux') {
+if (!tunables.includes(perturbTunable) && process.platform === 'linux') {
   const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
     stdio: 'inherit',
-    // First in the list: glibc splits the variable in place at ':' while parsing it.
     env: {
       ...process.env,
-      GLIBC_TUNABLES: tunables ? `${perturbSetting}:${tunables}` : perturbSetting,
+      GLIBC_TUNABLES: workerTunables(process.argv.slice(2), tunables),
       [parentVariable]: String(process.pid),
     },
   });
