@@ -100,7 +100,10 @@ export function collapseLaplacian(levels: readonly SeamLevelGrids[], out: Float3
     const code = cellCode(base.u[i]!);
     codes[i] = code;
     const w = levelMasks[code]!;
-    for (let c = 0; c < 3; c++) out[i * 3 + c] = w * base.g[i * 3 + c]!;
+    const o = i * 3;
+    out[o] = w * base.g[o]!;
+    out[o + 1] = w * base.g[o + 1]!;
+    out[o + 2] = w * base.g[o + 2]!;
   }
   for (let l = 1; l < seamLevels; l++) {
     // Gₗ down to level 0, one level at a time.
@@ -117,7 +120,10 @@ export function collapseLaplacian(levels: readonly SeamLevelGrids[], out: Float3
       const code = codes[i]!;
       const w = levelMasks[l * 256 + code]! - levelMasks[(l - 1) * 256 + code]!;
       if (w === 0) continue;
-      for (let c = 0; c < 3; c++) out[i * 3 + c] = out[i * 3 + c]! + w * from[i * 3 + c]!;
+      const o = i * 3;
+      out[o] = out[o]! + w * from[o]!;
+      out[o + 1] = out[o + 1]! + w * from[o + 1]!;
+      out[o + 2] = out[o + 2]! + w * from[o + 2]!;
     }
   }
 }

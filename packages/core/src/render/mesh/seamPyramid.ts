@@ -47,7 +47,12 @@ export function reduceSums(fine: Float32Array, fw: number, fh: number, coarse: F
       const from = (y * fw + x) * sumChannels;
       if (fine[from + 5] === 0) continue;
       const to = (row + (x >> 1)) * sumChannels;
-      for (let c = 0; c < sumChannels; c++) coarse[to + c] = coarse[to + c]! + fine[from + c]!;
+      coarse[to] = coarse[to]! + fine[from]!;
+      coarse[to + 1] = coarse[to + 1]! + fine[from + 1]!;
+      coarse[to + 2] = coarse[to + 2]! + fine[from + 2]!;
+      coarse[to + 3] = coarse[to + 3]! + fine[from + 3]!;
+      coarse[to + 4] = coarse[to + 4]! + fine[from + 4]!;
+      coarse[to + 5] = coarse[to + 5]! + fine[from + 5]!;
     }
   }
 }
@@ -69,29 +74,42 @@ export function smoothLevel(
   u: Float32Array,
   inside: Uint8Array,
 ): void {
-  // Horizontal [1 2 1] of Σr, Σg, Σb, n into tmp (edges repeated).
+  // Horizontal [1 2 1] of Σr, Σg, Σb, n into tmp (edges repeated). The channels are written out:
+  // this runs over every cell of the band's bounding box, four levels per frame.
+  const channels = sumChannels;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const i = y * w + x;
-      const l = x > 0 ? i - 1 : i;
-      const r = x < w - 1 ? i + 1 : i;
-      for (let c = 0; c < 4; c++) {
-        tmp[i * 4 + c] = sums[l * sumChannels + c]! + 2 * sums[i * sumChannels + c]! + sums[r * sumChannels + c]!;
-      }
+      const l = (x > 0 ? i - 1 : i) * channels;
+      const r = (x < w - 1 ? i + 1 : i) * channels;
+      const m = i * channels;
+      const t = i * 4;
+      tmp[t] = sums[l]! + 2 * sums[m]! + sums[r]!;
+      tmp[t + 1] = sums[l + 1]! + 2 * sums[m + 1]! + sums[r + 1]!;
+      tmp[t + 2] = sums[l + 2]! + 2 * sums[m + 2]! + sums[r + 2]!;
+      tmp[t + 3] = sums[l + 3]! + 2 * sums[m + 3]! + sums[r + 3]!;
     }
   }
   // Vertical, then normalise.
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const i = y * w + x;
-      const up = y > 0 ? i - w : i;
-      const down = y < h - 1 ? i + w : i;
-      const n = tmp[up * 4 + 3]! + 2 * tmp[i * 4 + 3]! + tmp[down * 4 + 3]!;
-      for (let c = 0; c < 3; c++) {
-        g[i * 3 + c] = n > 0 ? (tmp[up * 4 + c]! + 2 * tmp[i * 4 + c]! + tmp[down * 4 + c]!) / n : 0;
+      const up = (y > 0 ? i - w : i) * 4;
+      const down = (y < h - 1 ? i + w : i) * 4;
+      const t = i * 4;
+      const n = tmp[up + 3]! + 2 * tmp[t + 3]! + tmp[down + 3]!;
+      const o = i * 3;
+      if (n > 0) {
+        g[o] = (tmp[up]! + 2 * tmp[t]! + tmp[down]!) / n;
+        g[o + 1] = (tmp[up + 1]! + 2 * tmp[t + 1]! + tmp[down + 1]!) / n;
+        g[o + 2] = (tmp[up + 2]! + 2 * tmp[t + 2]! + tmp[down + 2]!) / n;
+      } else {
+        g[o] = 0;
+        g[o + 1] = 0;
+        g[o + 2] = 0;
       }
-      const count = sums[i * sumChannels + 5]!;
-      u[i] = count > 0 ? sums[i * sumChannels + 4]! / count : inside[i] ? 0 : 2;
+      const count = sums[i * channels + 5]!;
+      u[i] = count > 0 ? sums[i * channels + 4]! / count : inside[i] ? 0 : 2;
     }
   }
 }
@@ -183,6 +201,14 @@ export function upsample(
       const b = (near + otherX) * channels;
       const c = (far + parentX) * channels;
       const d = (far + otherX) * channels;
+      if (channels === 3) {
+        // The seam's case, written out.
+        fine[to] = 0.5625 * coarse[a]! + 0.1875 * (coarse[b]! + coarse[c]!) + 0.0625 * coarse[d]!;
+        fine[to + 1] = 0.5625 * coarse[a + 1]! + 0.1875 * (coarse[b + 1]! + coarse[c + 1]!) + 0.0625 * coarse[d + 1]!;
+        fine[to + 2] = 0.5625 * coarse[a + 2]! + 0.1875 * (coarse[b + 2]! + coarse[c + 2]!) + 0.0625 * coarse[d + 2]!;
+        to += 3;
+        continue;
+      }
       for (let k = 0; k < channels; k++, to++) {
         fine[to] = 0.5625 * coarse[a + k]! + 0.1875 * (coarse[b + k]! + coarse[c + k]!) + 0.0625 * coarse[d + k]!;
       }
