@@ -20,10 +20,10 @@ export const maximumSeamExcess = 2;
  * 0.89–0.96, two different fixture people 0.33–0.44), and "closer to the user than to the actor"
  * means nothing.
  */
-export const samePersonSimilarity = 0.7;
+const samePersonSimilarity = 0.7;
 
 /** One bar on one case: met, missed, or not applicable (with the reason). */
-export type BarResult =
+type BarResult =
   | { readonly verdict: 'met' | 'missed'; readonly figure: string }
   | { readonly verdict: 'n/a'; readonly reason: string };
 

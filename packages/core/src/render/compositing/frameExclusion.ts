@@ -34,7 +34,7 @@ export function clearExclusion(region: Float64Array): void {
  *
  * @internal
  */
-export function isExclusion(region: unknown): region is Float64Array {
+function isExclusion(region: unknown): region is Float64Array {
   if (!(region instanceof Float64Array) || region.length < header) return false;
   const count = region[0]!;
   if (!Number.isInteger(count) || count < 0 || region.length < exclusionLength(count)) return false;

@@ -19,7 +19,7 @@ import { detailRange } from './laplacianSeam';
  * Band coordinate of the seam line: where the detail mask starts to fall (see `detailRange`), so
  * that across the whole detail feather F + C already carries the template's colour.
  */
-export const seamLine = detailRange[0];
+const seamLine = detailRange[0];
 /** Over-relaxation factor and sweeps of the membrane solve. */
 const omega = 1.8;
 /**
