@@ -69,12 +69,12 @@ export interface MeshCompositor extends Disposable {
    * drawn), warped onto `target`: the 468 face-mesh points (x, y, z; more are ignored) in frame
    * pixels, in the same order as the photo's mesh. Only pixels the face reaches are written.
    *
+   * @param features - internal: where a recorded template's eyes look and its own mouth interior
+   *   (from the renderer's recorded-template path); without them the eyes keep the photo's gaze
+   *   and an open mouth is shaded. Either way an eye closed further than the photo's lid can
+   *   stretch gets lid skin.
    * @throws {@link InvalidArgumentError} for a frame of the wrong size or a target that is not
    *   468 finite points (the frame is left untouched).
-   * `features`: where a recorded template's eyes look and its own mouth interior (see
-   * {@link MeshFrameFeatures}); without them the eyes keep the photo's gaze and an open mouth is
-   * shaded. Either way an eye closed further than the photo's lid can stretch gets lid skin.
-   *
    * @throws PurgedError once the compositor or its scope has been purged.
    */
   composite(frame: Uint8Array, target: Float32Array, features?: MeshFrameFeatures): void;
