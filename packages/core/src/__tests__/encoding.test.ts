@@ -43,46 +43,6 @@ describe('rgbaToI420 (BT.601 limited range)', () => {
     expect([out[16], out[20]]).toEqual([128, 128]);
   });
 
-  it('gives the same bytes on its word path (aligned, width a multiple of 4) and its byte path', () => {
-    // A plain per-pixel statement of the conversion, to hold both paths to.
-    const reference = (rgba: Uint8Array, width: number, height: number): Uint8Array => {
-      const out = new Uint8Array(i420ByteLength(width, height));
-      const at = (x: number, y: number, c: number) => rgba[(y * width + x) * 4 + c]!;
-      for (let y = 0; y < height; y++) {
-        for (let x = 0; x < width; x++) {
-          const [r, g, b] = [at(x, y, 0), at(x, y, 1), at(x, y, 2)];
-          out[y * width + x] = ((16829 * r + 33039 * g + 6416 * b + 32768) >> 16) + 16;
-        }
-      }
-      const cw = width / 2;
-      for (let y = 0; y < height; y += 2) {
-        for (let x = 0; x < width; x += 2) {
-          const sum = (c: number) => at(x, y, c) + at(x + 1, y, c) + at(x, y + 1, c) + at(x + 1, y + 1, c);
-          const [r, g, b] = [sum(0), sum(1), sum(2)];
-          const c = (y / 2) * cw + x / 2;
-          out[width * height + c] = ((-9714 * r - 19071 * g + 28784 * b + 131072) >> 18) + 128;
-          out[width * height + cw * (height / 2) + c] = ((28784 * r - 24103 * g - 4681 * b + 131072) >> 18) + 128;
-        }
-      }
-      return out;
-    };
-    let seed = 12345;
-    const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
-    for (const [width, height] of [[720, 4], [8, 6], [12, 2], [6, 4], [2, 2]] as const) {
-      const aligned = new Uint8Array(width * height * 4).map(random);
-      const expected = reference(aligned, width, height);
-      const out = new Uint8Array(i420ByteLength(width, height));
-      rgbaToI420(aligned, width, height, out);
-      expect(out, `${width}×${height} aligned`).toEqual(expected);
-      // A view one byte into its buffer cannot be read as words: the byte path.
-      const unaligned = new Uint8Array(aligned.length + 1).subarray(1);
-      unaligned.set(aligned);
-      const outUnaligned = new Uint8Array(i420ByteLength(width, height) + 1).subarray(1);
-      rgbaToI420(unaligned, width, height, outUnaligned);
-      expect(outUnaligned, `${width}×${height} unaligned`).toEqual(expected);
-    }
-  });
-
   it('says which colour space it produces', () => {
     expect(bt601LimitedColorSpace).toEqual({
       primaries: 'smpte170m',
