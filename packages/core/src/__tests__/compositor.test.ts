@@ -4,15 +4,14 @@ import { createFaceCompositor } from '../render/compositing/faceCompositor';
 import { faceOutline, faceRegion, rasteriseFaceMask } from '../render/compositing/faceMask';
 import { FramePool, copyFrame } from '../render/compositing/framePool';
 import type { FaceLandmarks } from '../detect/faceLandmarks';
-import { typedArrayWiper } from '../purge/bufferWipers';
 import { EphemeralScope } from '../purge/ephemeralScope';
-import { WiperRegistry } from '../purge/wiperRegistry';
 import { isAllZero } from '../purge/zeroFill';
 import { InvalidArgumentError } from '../errors/invalidArgumentError';
 import { PurgedError } from '../errors/purgedError';
 import { affine, identityAffine, invertAffine, similarityAffine, transformPoints } from '../geometry/affine2d';
 import type { Affine2D } from '../geometry/affine2d';
 import type { RgbaImage } from '../ports/rgbaImage';
+import { recordingWipers } from './recordingWipers';
 
 type Rgb = readonly [number, number, number];
 
@@ -340,17 +339,7 @@ describe('createFaceCompositor: colour', () => {
 
 describe('createFaceCompositor: lifetime and bad input', () => {
   it('keeps memory constant over frames and leaves every buffer zero after purge (P1)', () => {
-    const held: ArrayBufferView[] = [];
-    const wipers = new WiperRegistry();
-    wipers.register({
-      ...typedArrayWiper,
-      name: 'recording',
-      matches: (value: unknown): value is Uint8Array => {
-        const ok = typedArrayWiper.matches(value);
-        if (ok && !held.includes(value)) held.push(value);
-        return ok;
-      },
-    });
+    const { held, wipers } = recordingWipers();
     const scope = new EphemeralScope({ label: 'generation', wipers });
     const photo = makePhoto(scope, 120, 140, (x, y) => [(x + 1) | 1, (y + 1) | 1, 77]);
     const compositor = createFaceCompositor({ photo, landmarks: ellipseLandmarks(120, 140, 60, 70, 40, 50), scope });

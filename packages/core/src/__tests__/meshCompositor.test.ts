@@ -6,10 +6,10 @@ import type { RgbaImage } from '../ports/rgbaImage';
 import { EphemeralScope } from '../purge/ephemeralScope';
 import { isAllZero } from '../purge/zeroFill';
 import { typedArrayWiper } from '../purge/bufferWipers';
-import { WiperRegistry } from '../purge/wiperRegistry';
 import { createMeshCompositor } from '../render/mesh/meshCompositor';
 import type { RenderQuality } from '../render/mesh/renderQuality';
 import { loadFaceWithMesh } from './meshTestKit';
+import { recordingWipers } from './recordingWipers';
 
 let scope: EphemeralScope;
 let photo: RgbaImage;
@@ -105,18 +105,7 @@ describe('mesh compositor', () => {
     wipe: typeof typedArrayWiper.wipe,
     quality: RenderQuality = 'standard',
   ): { left: ArrayBufferView[]; held: number } {
-    const held: ArrayBufferView[] = [];
-    const wipers = new WiperRegistry();
-    wipers.register({
-      ...typedArrayWiper,
-      name: 'recording',
-      matches: (value: unknown): value is Uint8Array => {
-        const ok = typedArrayWiper.matches(value);
-        if (ok && !held.includes(value)) held.push(value);
-        return ok;
-      },
-      wipe,
-    });
+    const { held, wipers } = recordingWipers(wipe);
     const generation = new EphemeralScope({ label: 'mesh-p1', wipers });
     const compositor = createMeshCompositor({ photo, landmarks: face, scope: generation, frameWidth: photo.width, frameHeight: photo.height, quality });
     const frame = plainFrame([10, 20, 30]);

@@ -3,8 +3,6 @@ import type { FaceLandmarks } from '../detect/faceLandmarks';
 import { canonicalDenseFace } from '../geometry/canonicalDenseFace';
 import { EphemeralScope } from '../purge/ephemeralScope';
 import { isAllZero } from '../purge/zeroFill';
-import { typedArrayWiper } from '../purge/bufferWipers';
-import { WiperRegistry } from '../purge/wiperRegistry';
 import { expressionBasis } from '../render/mesh/expressionPresets';
 import { EyeLids } from '../render/mesh/eyeLids';
 import { faceRegions } from '../render/mesh/faceRegions';
@@ -15,6 +13,7 @@ import { createMeshFaceRenderer } from '../render/mesh/meshFaceRenderer';
 import { createMeshMotion } from '../render/mesh/meshMotion';
 import type { MeshTrack } from '../render/mesh/meshTrack';
 import { RecordedMouth } from '../render/mesh/recordedMouth';
+import { recordingWipers } from './recordingWipers';
 
 /*
  * Eyes and mouth of the mesh renderer, on a synthetic face (the mean face mesh, 300 px, on a flat
@@ -333,17 +332,7 @@ describe('recorded mouth interior', () => {
   });
 
   it('holds the captured mouth, gaze and lid numbers in the scope and wipes them (P1)', () => {
-    const held: ArrayBufferView[] = [];
-    const wipers = new WiperRegistry();
-    wipers.register({
-      ...typedArrayWiper,
-      name: 'recording',
-      matches: (value: unknown): value is Uint8Array => {
-        const ok = typedArrayWiper.matches(value);
-        if (ok && !held.includes(value)) held.push(value);
-        return ok;
-      },
-    });
+    const { held, wipers } = recordingWipers();
     const scope = new EphemeralScope({ label: 'p1', wipers });
     const { photo, face, track, templateFrame } = setUp(scope);
     const renderer = createMeshFaceRenderer({ photo, landmarks: face, scope, width: side, height: side, fps: 30, frameCount: 2, meshTrack: track });

@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaceLandmarks } from '../detect/faceLandmarks';
 import type { RgbaImage } from '../ports/rgbaImage';
-import { typedArrayWiper } from '../purge/bufferWipers';
 import { EphemeralScope } from '../purge/ephemeralScope';
-import { WiperRegistry } from '../purge/wiperRegistry';
 import { isAllZero } from '../purge/zeroFill';
 import { measureLabStats } from '../render/compositing/colourTransfer';
 import { createMeshCompositor } from '../render/mesh/meshCompositor';
 import type { MeshCompositorOptions } from '../render/mesh/meshCompositor';
 import { loadFaceWithMesh } from './meshTestKit';
+import { recordingWipers } from './recordingWipers';
 
 /*
  * Light and colour of the mesh face over time: the face follows the light under it, smoothly,
@@ -156,17 +155,7 @@ describe('shading transfer', () => {
 
 describe('light buffers', () => {
   it('are held in the scope, wiped at purge, and not added to per frame', () => {
-    const held: ArrayBufferView[] = [];
-    const wipers = new WiperRegistry();
-    wipers.register({
-      ...typedArrayWiper,
-      name: 'recording',
-      matches: (value: unknown): value is Uint8Array => {
-        const ok = typedArrayWiper.matches(value);
-        if (ok && !held.includes(value)) held.push(value);
-        return ok;
-      },
-    });
+    const { held, wipers } = recordingWipers();
     const generation = new EphemeralScope({ label: 'mesh-light-p1', wipers });
     const c = createMeshCompositor({
       photo,
