@@ -71,6 +71,37 @@ const pixelTables = (() => {
   return { detail, guard };
 })();
 
+/** The kinds of band pixel `#writeBand` treats apart, by their masks. */
+const solidFlat = 0; // detail mask 1, guard 1: F + P1
+const solidEdge = 1; // detail mask 1, guard below 1: F + m·P1
+const mixed = 2; // detail mask between 0 and 1: both fields
+const clearEdge = 3; // detail mask 0: B + m·P0
+
+/**
+ * The band codes cut into ranges of one kind of pixel each: per code its range, per range its
+ * kind and its lowest and highest code. A span's code is linear along it, so it crosses each
+ * range at most once, and the range's ends tell where (see `#writeBand`).
+ */
+const pixelKinds = (() => {
+  const range = new Uint8Array(256);
+  const kinds: number[] = [];
+  const lowest: number[] = [];
+  const highest: number[] = [];
+  for (let code = 1; code < 256; code++) {
+    const w = pixelTables.detail[code]!;
+    const kind = w === 1 ? (pixelTables.guard[code] === 1 ? solidFlat : solidEdge) : w === 0 ? clearEdge : mixed;
+    if (kinds.length === 0 || kinds[kinds.length - 1] !== kind) {
+      kinds.push(kind);
+      lowest.push(code);
+      highest.push(code);
+    }
+    range[code] = kinds.length - 1;
+    highest[kinds.length - 1] = code;
+  }
+  range[0] = range[1]!;
+  return { range, kind: Uint8Array.from(kinds), lowest: Int32Array.from(lowest), highest: Int32Array.from(highest) };
+})();
+
 /** Band codes up to this one have the detail mask at 1: the face alone, no background needed. */
 const solidCode = (() => {
   let code = 1;
@@ -78,13 +109,8 @@ const solidCode = (() => {
   return code;
 })();
 
-/** The band coordinates up to which the detail mask is 1, and from which it is 0. */
+/** The band coordinate up to which the detail mask is 1. */
 const solidU = (solidCode - 1) / codeScale;
-const clearU = (() => {
-  let code = 255;
-  while (code > 1 && pixelTables.detail[code - 1] === 0) code--;
-  return (code - 1) / codeScale;
-})();
 
 /** Seam mode: which low-frequency field the blend adds. */
 export type SeamMode = 'laplacian' | 'poisson';
@@ -311,10 +337,13 @@ export class SeamBlender {
   }
 
   /**
-   * Rewrite each band pixel (the spans are disjoint): `base + m·Q`, base F where the detail mask is 1, B where it is 0,
-   * their mix between; Q the low-frequency term, linear along x within a cell (stepped per pixel,
-   * recomputed every 8 pixels). A span lies in one triangle, where u is linear, so the ends of a
-   * run tell whether all of it has the mask at 1, all at 0, or some between.
+   * Rewrite each band pixel (the spans are disjoint): `base + m·Q`, base F where the detail mask
+   * is 1, B where it is 0, their mix between; Q the low-frequency term. Along a span's row each
+   * field is linear between the centre columns of the cells (bilinear on the grid, the row fixed),
+   * so one pass walks the whole span, stepping the fields per pixel and taking the next column's
+   * value at each column crossed. A span lies in one triangle, where u (and with it the band code,
+   * stepped in 16.16 fixed point) is linear, so the span splits into at most a few pieces of one
+   * kind of pixel each (see `pixelKinds`), their ends found from the code's step.
    */
   #writeBand(frame: Int32Array, spans: Int32Array, count: number, ox: number, oy: number, gw: number): void {
     const background = this.#background.value;
@@ -322,26 +351,13 @@ export class SeamBlender {
     const fields = this.#fields;
     const width = this.#width;
     const { detail, guard } = pixelTables;
+    const { range: rangeOf, kind: kindOf, lowest, highest } = pixelKinds;
     const stride = gw * 6;
     const half = cellSize / 2;
-    // Each field's row of cells (interpolated to the pixel row) for the last cell it was needed
-    // in: a span that ends within a cell leaves it to the next span of the row.
-    let aKey = -1;
-    let a0l = 0;
-    let a1l = 0;
-    let a2l = 0;
-    let da0 = 0;
-    let da1 = 0;
-    let da2 = 0;
-    let bKey = -1;
-    let b0l = 0;
-    let b1l = 0;
-    let b2l = 0;
-    let db0 = 0;
-    let db1 = 0;
-    let db2 = 0;
+    const step = 1 / cellSize;
     for (let s = 0; s < count; s++) {
       const y = spans[s * 4]!;
+      const first = spans[s * 4 + 1]!;
       const last = spans[s * 4 + 2]!;
       const k = spans[s * 4 + 3]!;
       const ux = planes[k * 3 + 1]!;
@@ -352,67 +368,75 @@ export class SeamBlender {
       const cy = Math.floor(gy);
       const fy = gy - cy;
       const offset = y * width;
-      const first = spans[s * 4 + 1]!;
       // Band code 1 + u·127 per pixel, stepped in 16.16 fixed point (u is linear along the span).
-      let q = Math.round((1.5 + (rowU + ux * first) * codeScale) * 65536);
-      const dq = Math.round(ux * codeScale * 65536);
+      // (Math.floor(t + 0.5) is Math.round for these values, and compiles to less.)
+      let q = Math.floor((1.5 + (rowU + ux * first) * codeScale) * 65536 + 0.5);
+      const dq = Math.floor(ux * codeScale * 65536 + 0.5);
+      // The fields at the row: column cx (a: P0, b: P1) and their steps per pixel toward cx + 1.
+      let cx = (first - ox - half) >> cellShift;
+      let next = ox + (cx << cellShift) + half + cellSize;
+      let i = (cy * gw + cx) * 6;
+      let a0 = fields[i]! + (fields[i + stride]! - fields[i]!) * fy;
+      let a1 = fields[i + 1]! + (fields[i + stride + 1]! - fields[i + 1]!) * fy;
+      let a2 = fields[i + 2]! + (fields[i + stride + 2]! - fields[i + 2]!) * fy;
+      let b0 = fields[i + 3]! + (fields[i + stride + 3]! - fields[i + 3]!) * fy;
+      let b1 = fields[i + 4]! + (fields[i + stride + 4]! - fields[i + 4]!) * fy;
+      let b2 = fields[i + 5]! + (fields[i + stride + 5]! - fields[i + 5]!) * fy;
+      i += 6;
+      let na0 = fields[i]! + (fields[i + stride]! - fields[i]!) * fy;
+      let na1 = fields[i + 1]! + (fields[i + stride + 1]! - fields[i + 1]!) * fy;
+      let na2 = fields[i + 2]! + (fields[i + stride + 2]! - fields[i + 2]!) * fy;
+      let nb0 = fields[i + 3]! + (fields[i + stride + 3]! - fields[i + 3]!) * fy;
+      let nb1 = fields[i + 4]! + (fields[i + stride + 4]! - fields[i + 4]!) * fy;
+      let nb2 = fields[i + 5]! + (fields[i + stride + 5]! - fields[i + 5]!) * fy;
       for (let x = first; x <= last; ) {
-        const cx = (x - ox - half) >> cellShift;
-        const runStart = ox + (cx << cellShift) + half;
-        const runEnd = Math.min(last, runStart + cellSize - 1);
-        const uFirst = rowU + ux * x;
-        const uLast = rowU + ux * runEnd;
-        const uLow = uFirst < uLast ? uFirst : uLast;
-        const uHigh = uFirst > uLast ? uFirst : uLast;
-        const solid = uHigh <= solidU;
-        const clear = uLow >= clearU;
-        const key = y * gw + cx;
-        const i00 = (cy * gw + cx) * 6;
-        if (!solid && key !== aKey) {
-          // P0 at the run's row: the field's value at the cell's centre column and its step per pixel.
-          aKey = key;
-          const below = i00 + stride;
-          a0l = fields[i00]! + (fields[below]! - fields[i00]!) * fy;
-          a1l = fields[i00 + 1]! + (fields[below + 1]! - fields[i00 + 1]!) * fy;
-          a2l = fields[i00 + 2]! + (fields[below + 2]! - fields[i00 + 2]!) * fy;
-          da0 = (fields[i00 + 6]! + (fields[below + 6]! - fields[i00 + 6]!) * fy - a0l) / cellSize;
-          da1 = (fields[i00 + 7]! + (fields[below + 7]! - fields[i00 + 7]!) * fy - a1l) / cellSize;
-          da2 = (fields[i00 + 8]! + (fields[below + 8]! - fields[i00 + 8]!) * fy - a2l) / cellSize;
+        // The piece of pixels of one kind from x: until the code leaves the kind's range.
+        const c = q >> 16;
+        const range = rangeOf[c < 1 ? 1 : c > 255 ? 255 : c]!;
+        const kind = kindOf[range]!;
+        let pieceEnd = last;
+        if (dq > 0 && highest[range]! < 255) {
+          pieceEnd = Math.min(last, x + Math.ceil(((highest[range]! + 1) * 65536 - q) / dq) - 1);
+        } else if (dq < 0 && lowest[range]! > 1) {
+          pieceEnd = Math.min(last, x + Math.floor((q - lowest[range]! * 65536) / -dq));
         }
-        if (!clear && key !== bKey) {
-          // P1, the same.
-          bKey = key;
-          const below = i00 + stride;
-          b0l = fields[i00 + 3]! + (fields[below + 3]! - fields[i00 + 3]!) * fy;
-          b1l = fields[i00 + 4]! + (fields[below + 4]! - fields[i00 + 4]!) * fy;
-          b2l = fields[i00 + 5]! + (fields[below + 5]! - fields[i00 + 5]!) * fy;
-          db0 = (fields[i00 + 9]! + (fields[below + 9]! - fields[i00 + 9]!) * fy - b0l) / cellSize;
-          db1 = (fields[i00 + 10]! + (fields[below + 10]! - fields[i00 + 10]!) * fy - b1l) / cellSize;
-          db2 = (fields[i00 + 11]! + (fields[below + 11]! - fields[i00 + 11]!) * fy - b2l) / cellSize;
-        }
-        // Pixels from the cell's centre column to the run's first pixel's centre.
-        const at = x - runStart + 0.5;
-        const end = offset + runEnd;
-        if (solid || clear) {
-          // One field: P1 over the face, P0 over the background.
-          let p0 = solid ? b0l + db0 * at : a0l + da0 * at;
-          let p1 = solid ? b1l + db1 * at : a1l + da1 * at;
-          let p2 = solid ? b2l + db2 * at : a2l + da2 * at;
-          const d0 = solid ? db0 : da0;
-          const d1 = solid ? db1 : da1;
-          const d2 = solid ? db2 : da2;
-          const source = solid ? frame : background;
-          if (uLow >= innerGuard && uHigh <= 2 - outerGuard) {
-            // The guard is 1 all along the run: Q in 16.16 fixed point, the rounding's half added
+        while (x <= pieceEnd) {
+          if (x === next) {
+            // Into the next pair of columns.
+            a0 = na0;
+            a1 = na1;
+            a2 = na2;
+            b0 = nb0;
+            b1 = nb1;
+            b2 = nb2;
+            cx++;
+            next += cellSize;
+            i += 6;
+            na0 = fields[i]! + (fields[i + stride]! - fields[i]!) * fy;
+            na1 = fields[i + 1]! + (fields[i + stride + 1]! - fields[i + 1]!) * fy;
+            na2 = fields[i + 2]! + (fields[i + stride + 2]! - fields[i + 2]!) * fy;
+            nb0 = fields[i + 3]! + (fields[i + stride + 3]! - fields[i + 3]!) * fy;
+            nb1 = fields[i + 4]! + (fields[i + stride + 4]! - fields[i + 4]!) * fy;
+            nb2 = fields[i + 5]! + (fields[i + stride + 5]! - fields[i + 5]!) * fy;
+          }
+          const runEnd = pieceEnd < next ? pieceEnd : next - 1;
+          // Pixels from the left column to the run's first pixel's centre, in columns.
+          const at = (x - next + cellSize + 0.5) * step;
+          const end = offset + runEnd;
+          if (kind === solidFlat) {
+            // F + P1, the guard 1 all along: in 16.16 fixed point, the rounding's half added
             // once (flooring a negative sum instead of truncating it changes nothing: it clamps to 0).
-            let f0 = (p0 * 65536 + 32768) | 0;
-            let f1 = (p1 * 65536 + 32768) | 0;
-            let f2 = (p2 * 65536 + 32768) | 0;
+            const d0 = (nb0 - b0) * step;
+            const d1 = (nb1 - b1) * step;
+            const d2 = (nb2 - b2) * step;
+            let f0 = ((b0 + (nb0 - b0) * at) * 65536 + 32768) | 0;
+            let f1 = ((b1 + (nb1 - b1) * at) * 65536 + 32768) | 0;
+            let f2 = ((b2 + (nb2 - b2) * at) * 65536 + 32768) | 0;
             const e0 = (d0 * 65536) | 0;
             const e1 = (d1 * 65536) | 0;
             const e2 = (d2 * 65536) | 0;
             for (let o = offset + x; o <= end; o++, f0 += e0, f1 += e1, f2 += e2) {
-              const v = source[o]!;
+              const v = frame[o]!;
               let r = (v & 255) + (f0 >> 16);
               let gr = ((v >> 8) & 255) + (f1 >> 16);
               let bl = ((v >> 16) & 255) + (f2 >> 16);
@@ -424,7 +448,62 @@ export class SeamBlender {
               frame[o] = (v & 0xff000000) | r | (gr << 8) | (bl << 16);
             }
             q += dq * (runEnd - x + 1);
+          } else if (kind === mixed) {
+            // Both fields, P0 (a) and P1 (b), mixed by the detail mask:
+            // B + w·(F − B) + g·(P0 + w·(P1 − P0)).
+            const da0 = (na0 - a0) * step;
+            const da1 = (na1 - a1) * step;
+            const da2 = (na2 - a2) * step;
+            const db0 = (nb0 - b0) * step;
+            const db1 = (nb1 - b1) * step;
+            const db2 = (nb2 - b2) * step;
+            let p0 = a0 + (na0 - a0) * at;
+            let p1 = a1 + (na1 - a1) * at;
+            let p2 = a2 + (na2 - a2) * at;
+            let t0 = b0 + (nb0 - b0) * at;
+            let t1 = b1 + (nb1 - b1) * at;
+            let t2 = b2 + (nb2 - b2) * at;
+            for (let o = offset + x; o <= end; o++, q += dq) {
+              const code = q >> 16;
+              const w = detail[code]!;
+              const g = guard[code]!;
+              const f = frame[o]!;
+              const b = background[o]!;
+              const br = b & 255;
+              const bg = (b >> 8) & 255;
+              const bb = (b >> 16) & 255;
+              let r = (br + w * ((f & 255) - br) + g * (p0 + w * (t0 - p0)) + 0.5) | 0;
+              let gr = (bg + w * (((f >> 8) & 255) - bg) + g * (p1 + w * (t1 - p1)) + 0.5) | 0;
+              let bl = (bb + w * (((f >> 16) & 255) - bb) + g * (p2 + w * (t2 - p2)) + 0.5) | 0;
+              if ((r | gr | bl) & ~255) {
+                r = r < 0 ? 0 : r > 255 ? 255 : r;
+                gr = gr < 0 ? 0 : gr > 255 ? 255 : gr;
+                bl = bl < 0 ? 0 : bl > 255 ? 255 : bl;
+              }
+              frame[o] = (b & 0xff000000) | r | (gr << 8) | (bl << 16);
+              p0 += da0;
+              p1 += da1;
+              p2 += da2;
+              t0 += db0;
+              t1 += db1;
+              t2 += db2;
+            }
           } else {
+            // One field and the guard: F + g·P1 at the inner edge, B + g·P0 at the outer one.
+            const solid = kind === solidEdge;
+            const source = solid ? frame : background;
+            const l0 = solid ? b0 : a0;
+            const l1 = solid ? b1 : a1;
+            const l2 = solid ? b2 : a2;
+            const r0 = solid ? nb0 : na0;
+            const r1 = solid ? nb1 : na1;
+            const r2 = solid ? nb2 : na2;
+            const d0 = (r0 - l0) * step;
+            const d1 = (r1 - l1) * step;
+            const d2 = (r2 - l2) * step;
+            let p0 = l0 + (r0 - l0) * at;
+            let p1 = l1 + (r1 - l1) * at;
+            let p2 = l2 + (r2 - l2) * at;
             for (let o = offset + x; o <= end; o++, p0 += d0, p1 += d1, p2 += d2, q += dq) {
               const c = q >> 16;
               const g = guard[c < 1 ? 1 : c > 255 ? 255 : c]!;
@@ -440,43 +519,8 @@ export class SeamBlender {
               frame[o] = (v & 0xff000000) | r | (gr << 8) | (bl << 16);
             }
           }
-        } else {
-          // Both fields, P0 (a) and P1 (b), mixed by the detail mask.
-          let a0 = a0l + da0 * at;
-          let a1 = a1l + da1 * at;
-          let a2 = a2l + da2 * at;
-          let b0 = b0l + db0 * at;
-          let b1 = b1l + db1 * at;
-          let b2 = b2l + db2 * at;
-          for (let o = offset + x; o <= end; o++, q += dq) {
-            const c = q >> 16;
-            const code = c < 1 ? 1 : c > 255 ? 255 : c;
-            // B + w·(F − B) + g·(P0 + w·(P1 − P0)).
-            const w = detail[code]!;
-            const g = guard[code]!;
-            const f = frame[o]!;
-            const b = background[o]!;
-            const br = b & 255;
-            const bg = (b >> 8) & 255;
-            const bb = (b >> 16) & 255;
-            let r = (br + w * ((f & 255) - br) + g * (a0 + w * (b0 - a0)) + 0.5) | 0;
-            let gr = (bg + w * (((f >> 8) & 255) - bg) + g * (a1 + w * (b1 - a1)) + 0.5) | 0;
-            let bl = (bb + w * (((f >> 16) & 255) - bb) + g * (a2 + w * (b2 - a2)) + 0.5) | 0;
-            if ((r | gr | bl) & ~255) {
-              r = r < 0 ? 0 : r > 255 ? 255 : r;
-              gr = gr < 0 ? 0 : gr > 255 ? 255 : gr;
-              bl = bl < 0 ? 0 : bl > 255 ? 255 : bl;
-            }
-            frame[o] = (b & 0xff000000) | r | (gr << 8) | (bl << 16);
-            a0 += da0;
-            a1 += da1;
-            a2 += da2;
-            b0 += db0;
-            b1 += db1;
-            b2 += db2;
-          }
+          x = runEnd + 1;
         }
-        x = runEnd + 1;
       }
     }
   }
