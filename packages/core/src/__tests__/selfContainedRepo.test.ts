@@ -36,7 +36,7 @@ describe('the repository stands alone', () => {
   it('the face fixtures are in the repository with the hashes their NOTICE lists', () => {
     const notice = readFileSync(join(facesDir, 'NOTICE.md'), 'utf8');
     const listed = [...notice.matchAll(/^([0-9a-f]{64}) {2}(\S+)$/gm)].map(([, hash, file]) => ({ file: file!, hash: hash! }));
-    expect(listed.map(({ file }) => file).sort()).toEqual(['astronaut.png', 'portrait.jpg', 'portrait_small.jpg', 'pose_small_face.jpg', 'three_people.jpg']);
+    expect(listed.map(({ file }) => file).sort()).toEqual(['astronaut.png', 'portrait.jpg', 'portrait_small.jpg', 'pose_small_face.jpg', 'three_people.jpg', 'upright_low_score.jpg']);
     for (const { file, hash } of listed) {
       expect(createHash('sha256').update(readFileSync(join(facesDir, file))).digest('hex'), file).toBe(hash);
     }

@@ -57,6 +57,16 @@ const retryTurns: readonly PhotoView['turns'][] = [1, 3, 2];
  * with full confidence (wrongly), so the mesh's own score cannot decide.
  */
 const confidentUprightScore = 0.85;
+/**
+ * A turned look that is not sure of itself either (below {@link confidentUprightScore}) replaces
+ * the upright one only when it scores this much higher: photos reach the detector upright far more
+ * often than not (EXIF orientation is applied first), and one upright face's scores in different
+ * looks can lie within hundredths of each other. Measured (wasm): a hairless face cut out on a pink
+ * template frame scored 0.71 upright and 0.75 turned 180°, where the mesh, fitted upside down,
+ * landed 140 px off; the fixtures turned 90°, 180° and 270° score 0.87–0.96 the right way up,
+ * at least 0.11 above their upright look.
+ */
+const turnedLookMargin = 0.1;
 /** Largest RGB scratch buffer a detector keeps between calls: 4096×3072 pixels (150 MB). */
 const scratchRetainLimit = 4096 * 3072 * 3;
 
@@ -124,6 +134,17 @@ function toLandmarks(face: fld.Face, image: RgbaImage, view: PhotoView, score: n
 function boxCentre(record: FaceLandmarks): [number, number] {
   const [xMin = 0, yMin = 0, xMax = 0, yMax = 0] = record.box;
   return [(xMin + xMax) / 2, (yMin + yMax) / 2];
+}
+
+/**
+ * Whether a turned look whose box detector scored `turned` is taken over the upright look that
+ * scored `upright` (0 when it found nothing): when it is sure of itself, or clearly surer than
+ * the upright look (see {@link turnedLookMargin}).
+ *
+ * @internal
+ */
+export function turnedLookWins(turned: number, upright: number): boolean {
+  return turned >= confidentUprightScore || turned >= upright + turnedLookMargin;
 }
 
 function boxArea(record: FaceLandmarks): number {
@@ -285,7 +306,8 @@ class TfjsFaceDetector implements FaceDetector {
    */
   async #findFaces(pixels: Uint8Array, image: RgbaImage, signal: AbortSignal | undefined): Promise<FaceLandmarks[]> {
     const whole = photoView(0, 0, image.width, image.height, this.maxInputSide);
-    let look = await this.#estimate(pixels, image, whole);
+    const upright = await this.#estimate(pixels, image, whole);
+    let look = upright;
     const looks = [look];
     const refined: FaceLandmarks[] = [];
     try {
@@ -295,7 +317,7 @@ class TfjsFaceDetector implements FaceDetector {
           throwIfAborted(signal);
           const turned = await this.#estimate(pixels, image, { ...whole, turns: retry });
           looks.push(turned);
-          if (turned.faces.length > 0 && turned.detectionScore > look.detectionScore) {
+          if (turned.faces.length > 0 && turned.detectionScore > look.detectionScore && turnedLookWins(turned.detectionScore, upright.detectionScore)) {
             look = turned;
             turns = retry;
           }
