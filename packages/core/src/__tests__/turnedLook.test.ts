@@ -1,7 +1,7 @@
 /**
  * When a turned look of a photo replaces the upright one: the box detector's scores measured on
- * the fixtures (wasm), each turned 90°, 180° and 270° without an EXIF tag, and on an upright
- * face it was unsure of (upright_low_score.jpg).
+ * the fixtures (wasm), each turned 90°, 180° and 270° without an EXIF tag, and on upright faces
+ * it was unsure of (frames of the SDK's own videos).
  */
 import { describe, expect, it } from 'vitest';
 import { turnedLookWins } from '../detect/createFaceDetector';
@@ -18,9 +18,10 @@ describe('turnedLookWins', () => {
     for (const [turned, upright] of turnedPhotos) expect(turnedLookWins(turned, upright)).toBe(true);
   });
 
-  it('keeps an upright look that a turned one beats by hundredths only', () => {
+  it('keeps an unsure upright look that an unsure turned one beats by a tenth or less', () => {
+    // Upright frames of the SDK's own videos (upright_low_score.jpg is the first).
     expect(turnedLookWins(0.753, 0.712)).toBe(false);
-    expect(turnedLookWins(0.733, 0.728)).toBe(false);
+    expect(turnedLookWins(0.775, 0.671)).toBe(false);
   });
 
   it('takes a turned look that is sure of itself, or one where the upright look found nothing', () => {
