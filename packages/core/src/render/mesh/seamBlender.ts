@@ -338,12 +338,13 @@ export class SeamBlender {
 
   /**
    * Rewrite each band pixel (the spans are disjoint): `base + m·Q`, base F where the detail mask
-   * is 1, B where it is 0, their mix between; Q the low-frequency term. Along a span's row each
-   * field is linear between the centre columns of the cells (bilinear on the grid, the row fixed),
-   * so one pass walks the whole span, stepping the fields per pixel and taking the next column's
-   * value at each column crossed. A span lies in one triangle, where u (and with it the band code,
-   * stepped in 16.16 fixed point) is linear, so the span splits into at most a few pieces of one
-   * kind of pixel each (see `pixelKinds`), their ends found from the code's step.
+   * is 1, B where it is 0, their mix between; Q the low-frequency term. A span lies in one
+   * triangle, where u (and with it the band code, stepped in 16.16 fixed point) is linear, so it
+   * splits into at most a few pieces of one kind of pixel each (see `pixelKinds`), their ends
+   * found from the code's step. Each piece is one loop: along a row the fields are linear between
+   * the centre columns of the cells (bilinear on the grid, the row fixed), so they are stepped per
+   * pixel and set afresh at each column crossed. (Runs of one cell each, ~6 px on average, cost
+   * about twice as much per pixel on the machines measured.)
    */
   #writeBand(frame: Int32Array, spans: Int32Array, count: number, ox: number, oy: number, gw: number): void {
     const background = this.#background.value;
@@ -355,6 +356,10 @@ export class SeamBlender {
     const stride = gw * 6;
     const half = cellSize / 2;
     const step = 1 / cellSize;
+    // The row's fraction between cell rows, and its row of cells, kept while the row lasts.
+    let rowY = -1;
+    let fy = 0;
+    let rowCells = 0;
     for (let s = 0; s < count; s++) {
       const y = spans[s * 4]!;
       const first = spans[s * 4 + 1]!;
@@ -362,33 +367,18 @@ export class SeamBlender {
       const k = spans[s * 4 + 3]!;
       const ux = planes[k * 3 + 1]!;
       const rowU = planes[k * 3]! + planes[k * 3 + 2]! * y;
-      // Cell centres sit at ox + 8·cx + 4: pixel x lies between columns cx and cx + 1 for
-      // x ∈ [ox + 8·cx + 4, ox + 8·cx + 11].
-      const gy = (y + 0.5 - oy) / cellSize - 0.5;
-      const cy = Math.floor(gy);
-      const fy = gy - cy;
+      if (y !== rowY) {
+        rowY = y;
+        const gy = (y + 0.5 - oy) / cellSize - 0.5;
+        const cy = Math.floor(gy);
+        fy = gy - cy;
+        rowCells = cy * gw;
+      }
       const offset = y * width;
       // Band code 1 + u·127 per pixel, stepped in 16.16 fixed point (u is linear along the span).
       // (Math.floor(t + 0.5) is Math.round for these values, and compiles to less.)
       let q = Math.floor((1.5 + (rowU + ux * first) * codeScale) * 65536 + 0.5);
       const dq = Math.floor(ux * codeScale * 65536 + 0.5);
-      // The fields at the row: column cx (a: P0, b: P1) and their steps per pixel toward cx + 1.
-      let cx = (first - ox - half) >> cellShift;
-      let next = ox + (cx << cellShift) + half + cellSize;
-      let i = (cy * gw + cx) * 6;
-      let a0 = fields[i]! + (fields[i + stride]! - fields[i]!) * fy;
-      let a1 = fields[i + 1]! + (fields[i + stride + 1]! - fields[i + 1]!) * fy;
-      let a2 = fields[i + 2]! + (fields[i + stride + 2]! - fields[i + 2]!) * fy;
-      let b0 = fields[i + 3]! + (fields[i + stride + 3]! - fields[i + 3]!) * fy;
-      let b1 = fields[i + 4]! + (fields[i + stride + 4]! - fields[i + 4]!) * fy;
-      let b2 = fields[i + 5]! + (fields[i + stride + 5]! - fields[i + 5]!) * fy;
-      i += 6;
-      let na0 = fields[i]! + (fields[i + stride]! - fields[i]!) * fy;
-      let na1 = fields[i + 1]! + (fields[i + stride + 1]! - fields[i + 1]!) * fy;
-      let na2 = fields[i + 2]! + (fields[i + stride + 2]! - fields[i + 2]!) * fy;
-      let nb0 = fields[i + 3]! + (fields[i + stride + 3]! - fields[i + 3]!) * fy;
-      let nb1 = fields[i + 4]! + (fields[i + stride + 4]! - fields[i + 4]!) * fy;
-      let nb2 = fields[i + 5]! + (fields[i + stride + 5]! - fields[i + 5]!) * fy;
       for (let x = first; x <= last; ) {
         // The piece of pixels of one kind from x: until the code leaves the kind's range.
         const c = q >> 16;
@@ -400,127 +390,172 @@ export class SeamBlender {
         } else if (dq < 0 && lowest[range]! > 1) {
           pieceEnd = Math.min(last, x + Math.floor((q - lowest[range]! * 65536) / -dq));
         }
-        while (x <= pieceEnd) {
-          if (x === next) {
-            // Into the next pair of columns.
-            a0 = na0;
-            a1 = na1;
-            a2 = na2;
-            b0 = nb0;
-            b1 = nb1;
-            b2 = nb2;
-            cx++;
-            next += cellSize;
-            i += 6;
-            na0 = fields[i]! + (fields[i + stride]! - fields[i]!) * fy;
-            na1 = fields[i + 1]! + (fields[i + stride + 1]! - fields[i + 1]!) * fy;
-            na2 = fields[i + 2]! + (fields[i + stride + 2]! - fields[i + 2]!) * fy;
-            nb0 = fields[i + 3]! + (fields[i + stride + 3]! - fields[i + 3]!) * fy;
-            nb1 = fields[i + 4]! + (fields[i + stride + 4]! - fields[i + 4]!) * fy;
-            nb2 = fields[i + 5]! + (fields[i + stride + 5]! - fields[i + 5]!) * fy;
+        // Cell centres sit at ox + 8·cx + 4: pixel x lies between columns cx and cx + 1 for
+        // x ∈ [ox + 8·cx + 4, ox + 8·cx + 11]. `i` is column cx's cell at the row above the
+        // pixel, `cross` the pixel past column cx + 1, `at` x's distance from column cx.
+        const cx = (x - ox - half) >> cellShift;
+        let i = (rowCells + cx) * 6;
+        let cross = offset + ox + (cx << cellShift) + half + cellSize;
+        const at = (x - ox - (cx << cellShift) - half + 0.5) * step;
+        const end = offset + pieceEnd;
+        // At a column crossed, the first pixel is half a pixel past the column.
+        const halfStep = 0.5 * step;
+        if (kind === solidFlat) {
+          // F + P1, the guard 1 all along: P1 in 16.16 fixed point, set afresh at each column,
+          // the rounding's half added once (flooring a negative sum instead of truncating it
+          // changes nothing: it clamps to 0).
+          let l0 = fields[i + 3]! + (fields[i + stride + 3]! - fields[i + 3]!) * fy;
+          let l1 = fields[i + 4]! + (fields[i + stride + 4]! - fields[i + 4]!) * fy;
+          let l2 = fields[i + 5]! + (fields[i + stride + 5]! - fields[i + 5]!) * fy;
+          let r0 = fields[i + 9]! + (fields[i + stride + 9]! - fields[i + 9]!) * fy;
+          let r1 = fields[i + 10]! + (fields[i + stride + 10]! - fields[i + 10]!) * fy;
+          let r2 = fields[i + 11]! + (fields[i + stride + 11]! - fields[i + 11]!) * fy;
+          let f0 = ((l0 + (r0 - l0) * at) * 65536 + 32768) | 0;
+          let f1 = ((l1 + (r1 - l1) * at) * 65536 + 32768) | 0;
+          let f2 = ((l2 + (r2 - l2) * at) * 65536 + 32768) | 0;
+          let e0 = ((r0 - l0) * step * 65536) | 0;
+          let e1 = ((r1 - l1) * step * 65536) | 0;
+          let e2 = ((r2 - l2) * step * 65536) | 0;
+          for (let o = offset + x; o <= end; o++, f0 += e0, f1 += e1, f2 += e2) {
+            if (o === cross) {
+              cross += cellSize;
+              i += 6;
+              l0 = r0;
+              l1 = r1;
+              l2 = r2;
+              r0 = fields[i + 9]! + (fields[i + stride + 9]! - fields[i + 9]!) * fy;
+              r1 = fields[i + 10]! + (fields[i + stride + 10]! - fields[i + 10]!) * fy;
+              r2 = fields[i + 11]! + (fields[i + stride + 11]! - fields[i + 11]!) * fy;
+              f0 = ((l0 + (r0 - l0) * halfStep) * 65536 + 32768) | 0;
+              f1 = ((l1 + (r1 - l1) * halfStep) * 65536 + 32768) | 0;
+              f2 = ((l2 + (r2 - l2) * halfStep) * 65536 + 32768) | 0;
+              e0 = ((r0 - l0) * step * 65536) | 0;
+              e1 = ((r1 - l1) * step * 65536) | 0;
+              e2 = ((r2 - l2) * step * 65536) | 0;
+            }
+            const v = frame[o]!;
+            let r = (v & 255) + (f0 >> 16);
+            let gr = ((v >> 8) & 255) + (f1 >> 16);
+            let bl = ((v >> 16) & 255) + (f2 >> 16);
+            if ((r | gr | bl) & ~255) {
+              r = r < 0 ? 0 : r > 255 ? 255 : r;
+              gr = gr < 0 ? 0 : gr > 255 ? 255 : gr;
+              bl = bl < 0 ? 0 : bl > 255 ? 255 : bl;
+            }
+            frame[o] = (v & 0xff000000) | r | (gr << 8) | (bl << 16);
           }
-          const runEnd = pieceEnd < next ? pieceEnd : next - 1;
-          // Pixels from the left column to the run's first pixel's centre, in columns.
-          const at = (x - next + cellSize + 0.5) * step;
-          const end = offset + runEnd;
-          if (kind === solidFlat) {
-            // F + P1, the guard 1 all along: in 16.16 fixed point, the rounding's half added
-            // once (flooring a negative sum instead of truncating it changes nothing: it clamps to 0).
-            const d0 = (nb0 - b0) * step;
-            const d1 = (nb1 - b1) * step;
-            const d2 = (nb2 - b2) * step;
-            let f0 = ((b0 + (nb0 - b0) * at) * 65536 + 32768) | 0;
-            let f1 = ((b1 + (nb1 - b1) * at) * 65536 + 32768) | 0;
-            let f2 = ((b2 + (nb2 - b2) * at) * 65536 + 32768) | 0;
-            const e0 = (d0 * 65536) | 0;
-            const e1 = (d1 * 65536) | 0;
-            const e2 = (d2 * 65536) | 0;
-            for (let o = offset + x; o <= end; o++, f0 += e0, f1 += e1, f2 += e2) {
-              const v = frame[o]!;
-              let r = (v & 255) + (f0 >> 16);
-              let gr = ((v >> 8) & 255) + (f1 >> 16);
-              let bl = ((v >> 16) & 255) + (f2 >> 16);
-              if ((r | gr | bl) & ~255) {
-                r = r < 0 ? 0 : r > 255 ? 255 : r;
-                gr = gr < 0 ? 0 : gr > 255 ? 255 : gr;
-                bl = bl < 0 ? 0 : bl > 255 ? 255 : bl;
-              }
-              frame[o] = (v & 0xff000000) | r | (gr << 8) | (bl << 16);
+          q += dq * (pieceEnd - x + 1);
+        } else if (kind === mixed) {
+          // Both fields, P0 (a) and P1 (b), mixed by the detail mask:
+          // B + w·(F − B) + g·(P0 + w·(P1 − P0)).
+          let la0 = fields[i]! + (fields[i + stride]! - fields[i]!) * fy;
+          let la1 = fields[i + 1]! + (fields[i + stride + 1]! - fields[i + 1]!) * fy;
+          let la2 = fields[i + 2]! + (fields[i + stride + 2]! - fields[i + 2]!) * fy;
+          let lb0 = fields[i + 3]! + (fields[i + stride + 3]! - fields[i + 3]!) * fy;
+          let lb1 = fields[i + 4]! + (fields[i + stride + 4]! - fields[i + 4]!) * fy;
+          let lb2 = fields[i + 5]! + (fields[i + stride + 5]! - fields[i + 5]!) * fy;
+          let da0 = (fields[i + 6]! + (fields[i + stride + 6]! - fields[i + 6]!) * fy - la0) * step;
+          let da1 = (fields[i + 7]! + (fields[i + stride + 7]! - fields[i + 7]!) * fy - la1) * step;
+          let da2 = (fields[i + 8]! + (fields[i + stride + 8]! - fields[i + 8]!) * fy - la2) * step;
+          let db0 = (fields[i + 9]! + (fields[i + stride + 9]! - fields[i + 9]!) * fy - lb0) * step;
+          let db1 = (fields[i + 10]! + (fields[i + stride + 10]! - fields[i + 10]!) * fy - lb1) * step;
+          let db2 = (fields[i + 11]! + (fields[i + stride + 11]! - fields[i + 11]!) * fy - lb2) * step;
+          let p0 = la0 + da0 * cellSize * at;
+          let p1 = la1 + da1 * cellSize * at;
+          let p2 = la2 + da2 * cellSize * at;
+          let t0 = lb0 + db0 * cellSize * at;
+          let t1 = lb1 + db1 * cellSize * at;
+          let t2 = lb2 + db2 * cellSize * at;
+          for (let o = offset + x; o <= end; o++, q += dq) {
+            if (o === cross) {
+              cross += cellSize;
+              i += 6;
+              la0 = fields[i]! + (fields[i + stride]! - fields[i]!) * fy;
+              la1 = fields[i + 1]! + (fields[i + stride + 1]! - fields[i + 1]!) * fy;
+              la2 = fields[i + 2]! + (fields[i + stride + 2]! - fields[i + 2]!) * fy;
+              lb0 = fields[i + 3]! + (fields[i + stride + 3]! - fields[i + 3]!) * fy;
+              lb1 = fields[i + 4]! + (fields[i + stride + 4]! - fields[i + 4]!) * fy;
+              lb2 = fields[i + 5]! + (fields[i + stride + 5]! - fields[i + 5]!) * fy;
+              da0 = (fields[i + 6]! + (fields[i + stride + 6]! - fields[i + 6]!) * fy - la0) * step;
+              da1 = (fields[i + 7]! + (fields[i + stride + 7]! - fields[i + 7]!) * fy - la1) * step;
+              da2 = (fields[i + 8]! + (fields[i + stride + 8]! - fields[i + 8]!) * fy - la2) * step;
+              db0 = (fields[i + 9]! + (fields[i + stride + 9]! - fields[i + 9]!) * fy - lb0) * step;
+              db1 = (fields[i + 10]! + (fields[i + stride + 10]! - fields[i + 10]!) * fy - lb1) * step;
+              db2 = (fields[i + 11]! + (fields[i + stride + 11]! - fields[i + 11]!) * fy - lb2) * step;
+              p0 = la0 + da0 * 0.5;
+              p1 = la1 + da1 * 0.5;
+              p2 = la2 + da2 * 0.5;
+              t0 = lb0 + db0 * 0.5;
+              t1 = lb1 + db1 * 0.5;
+              t2 = lb2 + db2 * 0.5;
             }
-            q += dq * (runEnd - x + 1);
-          } else if (kind === mixed) {
-            // Both fields, P0 (a) and P1 (b), mixed by the detail mask:
-            // B + w·(F − B) + g·(P0 + w·(P1 − P0)).
-            const da0 = (na0 - a0) * step;
-            const da1 = (na1 - a1) * step;
-            const da2 = (na2 - a2) * step;
-            const db0 = (nb0 - b0) * step;
-            const db1 = (nb1 - b1) * step;
-            const db2 = (nb2 - b2) * step;
-            let p0 = a0 + (na0 - a0) * at;
-            let p1 = a1 + (na1 - a1) * at;
-            let p2 = a2 + (na2 - a2) * at;
-            let t0 = b0 + (nb0 - b0) * at;
-            let t1 = b1 + (nb1 - b1) * at;
-            let t2 = b2 + (nb2 - b2) * at;
-            for (let o = offset + x; o <= end; o++, q += dq) {
-              const code = q >> 16;
-              const w = detail[code]!;
-              const g = guard[code]!;
-              const f = frame[o]!;
-              const b = background[o]!;
-              const br = b & 255;
-              const bg = (b >> 8) & 255;
-              const bb = (b >> 16) & 255;
-              let r = (br + w * ((f & 255) - br) + g * (p0 + w * (t0 - p0)) + 0.5) | 0;
-              let gr = (bg + w * (((f >> 8) & 255) - bg) + g * (p1 + w * (t1 - p1)) + 0.5) | 0;
-              let bl = (bb + w * (((f >> 16) & 255) - bb) + g * (p2 + w * (t2 - p2)) + 0.5) | 0;
-              if ((r | gr | bl) & ~255) {
-                r = r < 0 ? 0 : r > 255 ? 255 : r;
-                gr = gr < 0 ? 0 : gr > 255 ? 255 : gr;
-                bl = bl < 0 ? 0 : bl > 255 ? 255 : bl;
-              }
-              frame[o] = (b & 0xff000000) | r | (gr << 8) | (bl << 16);
-              p0 += da0;
-              p1 += da1;
-              p2 += da2;
-              t0 += db0;
-              t1 += db1;
-              t2 += db2;
+            const code = q >> 16;
+            const w = detail[code]!;
+            const g = guard[code]!;
+            const f = frame[o]!;
+            const b = background[o]!;
+            const br = b & 255;
+            const bg = (b >> 8) & 255;
+            const bb = (b >> 16) & 255;
+            let r = (br + w * ((f & 255) - br) + g * (p0 + w * (t0 - p0)) + 0.5) | 0;
+            let gr = (bg + w * (((f >> 8) & 255) - bg) + g * (p1 + w * (t1 - p1)) + 0.5) | 0;
+            let bl = (bb + w * (((f >> 16) & 255) - bb) + g * (p2 + w * (t2 - p2)) + 0.5) | 0;
+            if ((r | gr | bl) & ~255) {
+              r = r < 0 ? 0 : r > 255 ? 255 : r;
+              gr = gr < 0 ? 0 : gr > 255 ? 255 : gr;
+              bl = bl < 0 ? 0 : bl > 255 ? 255 : bl;
             }
-          } else {
-            // One field and the guard: F + g·P1 at the inner edge, B + g·P0 at the outer one.
-            const solid = kind === solidEdge;
-            const source = solid ? frame : background;
-            const l0 = solid ? b0 : a0;
-            const l1 = solid ? b1 : a1;
-            const l2 = solid ? b2 : a2;
-            const r0 = solid ? nb0 : na0;
-            const r1 = solid ? nb1 : na1;
-            const r2 = solid ? nb2 : na2;
-            const d0 = (r0 - l0) * step;
-            const d1 = (r1 - l1) * step;
-            const d2 = (r2 - l2) * step;
-            let p0 = l0 + (r0 - l0) * at;
-            let p1 = l1 + (r1 - l1) * at;
-            let p2 = l2 + (r2 - l2) * at;
-            for (let o = offset + x; o <= end; o++, p0 += d0, p1 += d1, p2 += d2, q += dq) {
-              const c = q >> 16;
-              const g = guard[c < 1 ? 1 : c > 255 ? 255 : c]!;
-              const v = source[o]!;
-              let r = ((v & 255) + g * p0 + 0.5) | 0;
-              let gr = (((v >> 8) & 255) + g * p1 + 0.5) | 0;
-              let bl = (((v >> 16) & 255) + g * p2 + 0.5) | 0;
-              if ((r | gr | bl) & ~255) {
-                r = r < 0 ? 0 : r > 255 ? 255 : r;
-                gr = gr < 0 ? 0 : gr > 255 ? 255 : gr;
-                bl = bl < 0 ? 0 : bl > 255 ? 255 : bl;
-              }
-              frame[o] = (v & 0xff000000) | r | (gr << 8) | (bl << 16);
-            }
+            frame[o] = (b & 0xff000000) | r | (gr << 8) | (bl << 16);
+            p0 += da0;
+            p1 += da1;
+            p2 += da2;
+            t0 += db0;
+            t1 += db1;
+            t2 += db2;
           }
-          x = runEnd + 1;
+        } else {
+          // One field and the guard: F + g·P1 at the inner edge, B + g·P0 at the outer one.
+          const source = kind === solidEdge ? frame : background;
+          const field = kind === solidEdge ? i + 3 : i;
+          i = field;
+          let l0 = fields[i]! + (fields[i + stride]! - fields[i]!) * fy;
+          let l1 = fields[i + 1]! + (fields[i + stride + 1]! - fields[i + 1]!) * fy;
+          let l2 = fields[i + 2]! + (fields[i + stride + 2]! - fields[i + 2]!) * fy;
+          let d0 = (fields[i + 6]! + (fields[i + stride + 6]! - fields[i + 6]!) * fy - l0) * step;
+          let d1 = (fields[i + 7]! + (fields[i + stride + 7]! - fields[i + 7]!) * fy - l1) * step;
+          let d2 = (fields[i + 8]! + (fields[i + stride + 8]! - fields[i + 8]!) * fy - l2) * step;
+          let p0 = l0 + d0 * cellSize * at;
+          let p1 = l1 + d1 * cellSize * at;
+          let p2 = l2 + d2 * cellSize * at;
+          for (let o = offset + x; o <= end; o++, p0 += d0, p1 += d1, p2 += d2, q += dq) {
+            if (o === cross) {
+              cross += cellSize;
+              i += 6;
+              l0 = fields[i]! + (fields[i + stride]! - fields[i]!) * fy;
+              l1 = fields[i + 1]! + (fields[i + stride + 1]! - fields[i + 1]!) * fy;
+              l2 = fields[i + 2]! + (fields[i + stride + 2]! - fields[i + 2]!) * fy;
+              d0 = (fields[i + 6]! + (fields[i + stride + 6]! - fields[i + 6]!) * fy - l0) * step;
+              d1 = (fields[i + 7]! + (fields[i + stride + 7]! - fields[i + 7]!) * fy - l1) * step;
+              d2 = (fields[i + 8]! + (fields[i + stride + 8]! - fields[i + 8]!) * fy - l2) * step;
+              p0 = l0 + d0 * 0.5;
+              p1 = l1 + d1 * 0.5;
+              p2 = l2 + d2 * 0.5;
+            }
+            const c = q >> 16;
+            const g = guard[c < 1 ? 1 : c > 255 ? 255 : c]!;
+            const v = source[o]!;
+            let r = ((v & 255) + g * p0 + 0.5) | 0;
+            let gr = (((v >> 8) & 255) + g * p1 + 0.5) | 0;
+            let bl = (((v >> 16) & 255) + g * p2 + 0.5) | 0;
+            if ((r | gr | bl) & ~255) {
+              r = r < 0 ? 0 : r > 255 ? 255 : r;
+              gr = gr < 0 ? 0 : gr > 255 ? 255 : gr;
+              bl = bl < 0 ? 0 : bl > 255 ? 255 : bl;
+            }
+            frame[o] = (v & 0xff000000) | r | (gr << 8) | (bl << 16);
+          }
         }
+        x = pieceEnd + 1;
       }
     }
   }

@@ -163,9 +163,7 @@ export function markInside(
 
 /**
  * Bilinear up-sampling of a coarse field (`channels` per cell, `cw × ch`) onto the cell centres
- * of the level below (`fw × fh`), edges clamped. With `codes` (one band code per fine cell),
- * cells wholly inside the inner ring (code 1) or outside the ring (255) are left as they are:
- * the caller does not read them.
+ * of the level below (`fw × fh`), edges clamped.
  *
  * @internal
  */
@@ -177,7 +175,6 @@ export function upsample(
   fw: number,
   fh: number,
   channels: number,
-  codes?: Float32Array,
 ): void {
   // A fine cell's centre lies a quarter of a coarse cell from its parent's centre: toward the
   // previous coarse cell for an even index, the next for an odd one (weights ¾ and ¼).
@@ -188,13 +185,6 @@ export function upsample(
     const far = otherY * cw;
     let to = y * fw * channels;
     for (let x = 0; x < fw; x++) {
-      if (codes) {
-        const code = codes[y * fw + x]!;
-        if (code === 1 || code === 255) {
-          to += channels;
-          continue;
-        }
-      }
       const parentX = x >> 1;
       const otherX = x & 1 ? (parentX + 1 < cw ? parentX + 1 : parentX) : parentX > 0 ? parentX - 1 : 0;
       const a = (near + parentX) * channels;
