@@ -262,22 +262,21 @@ export class SeamBlender {
         const n = runEnd - x + 1;
         const cell = (row + cx) * sumChannels;
         if (sampled) {
-          let r = 0;
+          // r and b summed side by side in one integer (16 bits each: at most 4 samples of 255).
+          let rb = 0;
           let g = 0;
-          let bl = 0;
           let samples = 0;
           for (let o = offset + ((x + 1) & ~1), end = offset + runEnd; o <= end; o += 2, samples++) {
             const b = frame[o]!;
-            r += b & 255;
+            rb += b & 0xff00ff;
             g += (b >> 8) & 255;
-            bl += (b >> 16) & 255;
           }
-          sums[cell] = sums[cell]! - r;
+          sums[cell] = sums[cell]! - (rb & 0xffff);
           sums[cell + 1] = sums[cell + 1]! - g;
-          sums[cell + 2] = sums[cell + 2]! - bl;
+          sums[cell + 2] = sums[cell + 2]! - (rb >>> 16);
           sums[cell + 3] = sums[cell + 3]! + samples;
         }
-        sums[cell + 4] = sums[cell + 4]! + n * (rowU + ux * ((x + runEnd) / 2));
+        sums[cell + 4] = sums[cell + 4]! + n * (rowU + ux * (x + runEnd) * 0.5);
         sums[cell + 5] = sums[cell + 5]! + n;
         x = runEnd + 1;
       }
@@ -384,8 +383,13 @@ export class SeamBlender {
         const c = q >> 16;
         const range = rangeOf[c < 1 ? 1 : c > 255 ? 255 : c]!;
         const kind = kindOf[range]!;
+        // Most spans lie in one range from end to end (the ranges are intervals of the code,
+        // linear along the span): no division then.
+        const cLast = (q + dq * (last - x)) >> 16;
         let pieceEnd = last;
-        if (dq > 0 && highest[range]! < 255) {
+        if (rangeOf[cLast < 1 ? 1 : cLast > 255 ? 255 : cLast] === range) {
+          pieceEnd = last;
+        } else if (dq > 0 && highest[range]! < 255) {
           pieceEnd = Math.min(last, x + Math.ceil(((highest[range]! + 1) * 65536 - q) / dq) - 1);
         } else if (dq < 0 && lowest[range]! > 1) {
           pieceEnd = Math.min(last, x + Math.floor((q - lowest[range]! * 65536) / -dq));
@@ -584,20 +588,19 @@ function sampleFace(
     for (let x = (spans[s * 4 + 1]! + 1) & ~1; x <= last; ) {
       const cx = (x - ox) >> cellShift;
       const runEnd = Math.min(last, ox + (cx << cellShift) + cellSize - 1);
-      let r = 0;
+      // r and b side by side in one integer, as in `saveBackground`.
+      let rb = 0;
       let g = 0;
-      let b = 0;
       let o = offset + x;
       for (const end = offset + runEnd; o <= end; o += 2) {
         const f = frame[o]!;
-        r += f & 255;
+        rb += f & 0xff00ff;
         g += (f >> 8) & 255;
-        b += (f >> 16) & 255;
       }
       const cell = (row + cx) * sumChannels;
-      sums[cell] = sums[cell]! + r;
+      sums[cell] = sums[cell]! + (rb & 0xffff);
       sums[cell + 1] = sums[cell + 1]! + g;
-      sums[cell + 2] = sums[cell + 2]! + b;
+      sums[cell + 2] = sums[cell + 2]! + (rb >>> 16);
       x = o - offset;
     }
   }
