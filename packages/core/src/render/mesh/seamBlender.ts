@@ -246,12 +246,26 @@ export class SeamBlender {
       const offset = y * width;
       // The background is needed only where the detail mask is below 1 (u past solidU; u is
       // linear along the span), a pixel of margin either side.
+      // Most spans lie wholly on one side of solidU: no division then.
       let from = first;
       let to = last;
-      if (ux > 0) from = Math.max(first, Math.floor((solidU - rowU) / ux));
-      else if (ux < 0) to = Math.min(last, Math.ceil((solidU - rowU) / ux));
-      else if (rowU <= solidU) to = first - 1;
-      for (let o = offset + from, end = offset + to; o <= end; o++) background[o] = frame[o]!;
+      const uFirst = rowU + ux * first;
+      const uLast = rowU + ux * last;
+      if (uFirst <= solidU && uLast <= solidU) {
+        to = first - 1;
+      } else if (uFirst <= solidU || uLast <= solidU) {
+        if (ux > 0) from = Math.max(first, Math.floor((solidU - rowU) / ux));
+        else to = Math.min(last, Math.ceil((solidU - rowU) / ux));
+      }
+      // Four words per step: the loop's own test and increment cost as much as the copy.
+      let o = offset + from;
+      for (const end = offset + to - 3; o <= end; o += 4) {
+        background[o] = frame[o]!;
+        background[o + 1] = frame[o + 1]!;
+        background[o + 2] = frame[o + 2]!;
+        background[o + 3] = frame[o + 3]!;
+      }
+      for (const end = offset + to; o <= end; o++) background[o] = frame[o]!;
       // Per run of the span within a cell: its band pixels and Σu (u is linear along the span)
       // and, on even rows, −B at the D samples (even columns; `blend` adds F at the same pixels),
       // summed in integers and stored once per run.

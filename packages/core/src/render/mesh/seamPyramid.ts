@@ -84,6 +84,15 @@ export function smoothLevel(
       const r = (x < w - 1 ? i + 1 : i) * channels;
       const m = i * channels;
       const t = i * 4;
+      if (sums[l + 3] === 0 && sums[m + 3] === 0 && sums[r + 3] === 0) {
+        // No samples here or either side (most of the grid: inside the inner ring and past the
+        // ring), so no sums of D either.
+        tmp[t] = 0;
+        tmp[t + 1] = 0;
+        tmp[t + 2] = 0;
+        tmp[t + 3] = 0;
+        continue;
+      }
       tmp[t] = sums[l]! + 2 * sums[m]! + sums[r]!;
       tmp[t + 1] = sums[l + 1]! + 2 * sums[m + 1]! + sums[r + 1]!;
       tmp[t + 2] = sums[l + 2]! + 2 * sums[m + 2]! + sums[r + 2]!;
