@@ -235,6 +235,7 @@ export class SeamBlender {
     const background = this.#background.value;
     const planes = this.#planes.value;
     const width = this.#width;
+    let kept = 0;
     for (let s = 0; s < count; s++) {
       const y = spans[s * 4]!;
       const first = spans[s * 4 + 1]!;
@@ -244,28 +245,12 @@ export class SeamBlender {
       const rowU = planes[k * 3]! + planes[k * 3 + 2]! * y;
       const row = ((y - oy) >> cellShift) * gw;
       const offset = y * width;
-      // The background is needed only where the detail mask is below 1 (u past solidU; u is
-      // linear along the span), a pixel of margin either side.
-      // Most spans lie wholly on one side of solidU: no division then.
-      let from = first;
-      let to = last;
-      const uFirst = rowU + ux * first;
-      const uLast = rowU + ux * last;
-      if (uFirst <= solidU && uLast <= solidU) {
-        to = first - 1;
-      } else if (uFirst <= solidU || uLast <= solidU) {
-        if (ux > 0) from = Math.max(first, Math.floor((solidU - rowU) / ux));
-        else to = Math.min(last, Math.ceil((solidU - rowU) / ux));
-      }
-      // Four words per step: the loop's own test and increment cost as much as the copy.
-      let o = offset + from;
-      for (const end = offset + to - 3; o <= end; o += 4) {
-        background[o] = frame[o]!;
-        background[o + 1] = frame[o + 1]!;
-        background[o + 2] = frame[o + 2]!;
-        background[o + 3] = frame[o + 3]!;
-      }
-      for (const end = offset + to; o <= end; o++) background[o] = frame[o]!;
+      // The background, where kept (see `keptFrom`), packed span after span in span order:
+      // `#writeBand` reads it back in the same order, as one stream rather than a few words from
+      // each of ~1 500 row pieces of a frame-sized buffer.
+      const from = keptFrom(first, last, rowU, ux);
+      const to = keptTo(first, last, rowU, ux);
+      for (let o = offset + from, end = offset + to; o <= end; o++) background[kept++] = frame[o]!;
       // Per run of the span within a cell: its band pixels and Σu (u is linear along the span)
       // and, on even rows, −B at the D samples (even columns; `blend` adds F at the same pixels),
       // summed in integers and stored once per run.
@@ -371,6 +356,7 @@ export class SeamBlender {
     const step = 1 / cellSize;
     // The row's fraction between cell rows, and its row of cells, kept while the row lasts.
     let rowY = -1;
+    let kept = 0;
     let fy = 0;
     let rowCells = 0;
     for (let s = 0; s < count; s++) {
@@ -388,6 +374,10 @@ export class SeamBlender {
         rowCells = cy * gw;
       }
       const offset = y * width;
+      // The span's background in the packed buffer (see `saveBackground`): pixel o's at o + shift.
+      const from = keptFrom(first, last, rowU, ux);
+      const shift = kept - from - offset;
+      kept += keptTo(first, last, rowU, ux) - from + 1;
       // Band code 1 + u·127 per pixel, stepped in 16.16 fixed point (u is linear along the span).
       // (Math.floor(t + 0.5) is Math.round for these values, and compiles to less.)
       let q = Math.floor((1.5 + (rowU + ux * first) * codeScale) * 65536 + 0.5);
@@ -511,7 +501,7 @@ export class SeamBlender {
             const w = detail[code]!;
             const g = guard[code]!;
             const f = frame[o]!;
-            const b = background[o]!;
+            const b = background[o + shift]!;
             const br = b & 255;
             const bg = (b >> 8) & 255;
             const bb = (b >> 16) & 255;
@@ -534,6 +524,7 @@ export class SeamBlender {
         } else {
           // One field and the guard: F + g·P1 at the inner edge, B + g·P0 at the outer one.
           const source = kind === solidEdge ? frame : background;
+          const at0 = kind === solidEdge ? 0 : shift;
           const field = kind === solidEdge ? i + 3 : i;
           i = field;
           let l0 = fields[i]! + (fields[i + stride]! - fields[i]!) * fy;
@@ -561,7 +552,7 @@ export class SeamBlender {
             }
             const c = q >> 16;
             const g = guard[c < 1 ? 1 : c > 255 ? 255 : c]!;
-            const v = source[o]!;
+            const v = source[o + at0]!;
             let r = ((v & 255) + g * p0 + 0.5) | 0;
             let gr = (((v >> 8) & 255) + g * p1 + 0.5) | 0;
             let bl = (((v >> 16) & 255) + g * p2 + 0.5) | 0;
@@ -577,6 +568,28 @@ export class SeamBlender {
       }
     }
   }
+}
+
+/*
+ * The pixels of a span whose background `saveBackground` keeps: only where the detail mask is
+ * below 1 (u past solidU; u is linear along the span, so a prefix, a suffix, all or none), with a
+ * pixel of margin. Most spans lie wholly on one side of solidU: no division then. `keptFrom`
+ * gives the first (last + 1 for none), `keptTo` the last (last for none).
+ */
+function keptFrom(first: number, last: number, rowU: number, ux: number): number {
+  const uFirst = rowU + ux * first;
+  const uLast = rowU + ux * last;
+  if (uFirst <= solidU && uLast <= solidU) return last + 1;
+  if (uFirst > solidU && uLast > solidU) return first;
+  return ux > 0 ? Math.max(first, Math.floor((solidU - rowU) / ux)) : first;
+}
+
+function keptTo(first: number, last: number, rowU: number, ux: number): number {
+  const uFirst = rowU + ux * first;
+  const uLast = rowU + ux * last;
+  if (uFirst <= solidU && uLast <= solidU) return last;
+  if (uFirst > solidU && uLast > solidU) return last;
+  return ux > 0 ? last : Math.min(last, Math.ceil((solidU - rowU) / ux));
 }
 
 /**
