@@ -32,8 +32,8 @@ import {
  *
  * 1. `saveBackground`, before the face is drawn: rasterise the seam band (seamBand.ts) into
  *    disjoint row spans, each carrying its triangle's plane of the band coordinate u; keep the
- *    frame's background B where the detail mask is below 1 and at the D samples (every other
- *    pixel of every other row), and gather u and −B per 8 px cell.
+ *    frame's background B where the detail mask is below 1 (packed in span order), and gather u
+ *    per 8 px cell and −B at the D samples (every other pixel of every other row).
  * 2. `blend`, after: add F at the same samples (D = F − B per cell), build the pyramid
  *    (seamPyramid.ts), compute the low-frequency fields of the quality (laplacianSeam.ts or
  *    poissonSeam.ts), then rewrite each band pixel once as
