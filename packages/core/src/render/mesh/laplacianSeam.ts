@@ -63,24 +63,9 @@ const levelMasks = (() => {
   return table;
 })();
 
-/**
- * Per level from 1, by band code: the change of mask from the level below, wₗ − wₗ₋₁ (the weight
- * of up(Gₗ) in the sum), looked up once per cell instead of two masks.
- */
-const levelSteps = (() => {
-  const table = new Float64Array(seamLevels * 256);
-  for (let i = 256; i < table.length; i++) table[i] = levelMasks[i]! - levelMasks[i - 256]!;
-  return table;
-})();
-
-/**
- * The band code of a cell's mean u. Cells without band pixels have u exactly 0 or 2 (see
- * `smoothLevel`), most of the grid; Math.floor(t + 0.5) is Math.round here, and compiles to less.
- */
+/** The band code of a cell's mean u. */
 function cellCode(u: number): number {
-  if (u <= 0) return 1;
-  if (u >= 2) return 1 + 2 * codeScale;
-  return 1 + Math.floor(u * codeScale + 0.5);
+  return 1 + Math.round(Math.min(2, Math.max(0, u)) * codeScale);
 }
 
 /**
@@ -120,56 +105,25 @@ export function collapseLaplacian(levels: readonly SeamLevelGrids[], out: Float3
     out[o + 1] = w * base.g[o + 1]!;
     out[o + 2] = w * base.g[o + 2]!;
   }
-  // Every coarse G brought to level 1 first (G₁ is there; the others through their `t` grids,
-  // G₂ into level 0's `t`, free until now), then one pass over level 0 up-samples the three and
-  // adds them with their weights: at level 0 only band cells need them (the masks are all 1
-  // inside the inner ring and all 0 past the ring, so there every (wₗ − wₗ₋₁) is 0). The sums are
-  // rounded to float32 after each level, as the grids hold them.
-  const [, l1, l2, l3] = levels as [SeamLevelGrids, SeamLevelGrids, SeamLevelGrids, SeamLevelGrids];
-  upsample(l3.g, l3.w, l3.h, l2.t, l2.w, l2.h, 3);
-  upsample(l2.t, l2.w, l2.h, l1.t, l1.w, l1.h, 3);
-  upsample(l2.g, l2.w, l2.h, base.t, l1.w, l1.h, 3);
-  const g1 = l1.g;
-  const g2 = base.t;
-  const g3 = l1.t;
-  const cw = l1.w;
-  const ch = l1.h;
-  const fw = base.w;
-  const fround = Math.fround;
-  for (let y = 0; y < base.h; y++) {
-    // As in `upsample`: a fine cell's centre lies a quarter of a coarse cell from its parent's
-    // centre, toward the previous coarse cell for an even index, the next for an odd one.
-    const parentY = y >> 1;
-    const otherY = y & 1 ? Math.min(ch - 1, parentY + 1) : Math.max(0, parentY - 1);
-    const near = parentY * cw;
-    const far = otherY * cw;
-    for (let x = 0; x < fw; x++) {
-      const i = y * fw + x;
+  for (let l = 1; l < seamLevels; l++) {
+    // Gₗ down to level 0, one level at a time.
+    let from = levels[l]!.g;
+    for (let k = l - 1; k >= 0; k--) {
+      const coarse = levels[k + 1]!;
+      const fine = levels[k]!;
+      // At level 0 only band cells need it: the masks are all 1 inside the inner ring and all 0
+      // past the ring, so there every (wₗ − wₗ₋₁) is 0.
+      upsample(from, coarse.w, coarse.h, fine.t, fine.w, fine.h, 3, k === 0 ? codes : undefined);
+      from = fine.t;
+    }
+    for (let i = 0; i < cells; i++) {
       const code = codes[i]!;
-      if (code === 1 || code === 255) continue;
-      const w1 = levelSteps[256 + code]!;
-      const w2 = levelSteps[512 + code]!;
-      const w3 = levelSteps[768 + code]!;
-      const parentX = x >> 1;
-      const otherX = x & 1 ? (parentX + 1 < cw ? parentX + 1 : parentX) : parentX > 0 ? parentX - 1 : 0;
-      const a = (near + parentX) * 3;
-      const b = (near + otherX) * 3;
-      const c = (far + parentX) * 3;
-      const d = (far + otherX) * 3;
+      const w = levelMasks[l * 256 + code]! - levelMasks[(l - 1) * 256 + code]!;
+      if (w === 0) continue;
       const o = i * 3;
-      // Per channel (written out): the three up-sampled values, then the weighted sum.
-      let u1 = fround(0.5625 * g1[a]! + 0.1875 * (g1[b]! + g1[c]!) + 0.0625 * g1[d]!);
-      let u2 = fround(0.5625 * g2[a]! + 0.1875 * (g2[b]! + g2[c]!) + 0.0625 * g2[d]!);
-      let u3 = fround(0.5625 * g3[a]! + 0.1875 * (g3[b]! + g3[c]!) + 0.0625 * g3[d]!);
-      out[o] = fround(fround(out[o]! + w1 * u1) + w2 * u2) + w3 * u3;
-      u1 = fround(0.5625 * g1[a + 1]! + 0.1875 * (g1[b + 1]! + g1[c + 1]!) + 0.0625 * g1[d + 1]!);
-      u2 = fround(0.5625 * g2[a + 1]! + 0.1875 * (g2[b + 1]! + g2[c + 1]!) + 0.0625 * g2[d + 1]!);
-      u3 = fround(0.5625 * g3[a + 1]! + 0.1875 * (g3[b + 1]! + g3[c + 1]!) + 0.0625 * g3[d + 1]!);
-      out[o + 1] = fround(fround(out[o + 1]! + w1 * u1) + w2 * u2) + w3 * u3;
-      u1 = fround(0.5625 * g1[a + 2]! + 0.1875 * (g1[b + 2]! + g1[c + 2]!) + 0.0625 * g1[d + 2]!);
-      u2 = fround(0.5625 * g2[a + 2]! + 0.1875 * (g2[b + 2]! + g2[c + 2]!) + 0.0625 * g2[d + 2]!);
-      u3 = fround(0.5625 * g3[a + 2]! + 0.1875 * (g3[b + 2]! + g3[c + 2]!) + 0.0625 * g3[d + 2]!);
-      out[o + 2] = fround(fround(out[o + 2]! + w1 * u1) + w2 * u2) + w3 * u3;
+      out[o] = out[o]! + w * from[o]!;
+      out[o + 1] = out[o + 1]! + w * from[o + 1]!;
+      out[o + 2] = out[o + 2]! + w * from[o + 2]!;
     }
   }
 }

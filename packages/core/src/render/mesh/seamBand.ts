@@ -210,36 +210,31 @@ export function disjointSpans(raw: Int32Array, count: number, out: Int32Array, r
     rowStart[r] = rowStart[r]! + 1;
   }
   for (let r = 0; r < rows; r++) rowStart[r + 1] = rowStart[r + 1]! + rowStart[r]!;
-  // Scatter; afterwards rowStart[r] is the end of row r. (The record moves here and in the sort
-  // are written out: a span row holds a dozen spans, in no particular order, and the moves are
-  // most of the work.)
+  // Scatter; afterwards rowStart[r] is the end of row r.
   for (let s = 0; s < count; s++) {
     const r = raw[s * 4]! - y0;
-    const at = rowStart[r]! * 4;
-    rowStart[r] = rowStart[r]! + 1;
-    out[at] = raw[s * 4]!;
-    out[at + 1] = raw[s * 4 + 1]!;
-    out[at + 2] = raw[s * 4 + 2]!;
-    out[at + 3] = raw[s * 4 + 3]!;
+    const at = rowStart[r]!;
+    rowStart[r] = at + 1;
+    for (let k = 0; k < 4; k++) out[at * 4 + k] = raw[s * 4 + k]!;
   }
   let kept = 0;
   let start = 0;
   for (let r = 0; r < rows; r++) {
     const end = rowStart[r]!;
-    // Insertion sort by start; all spans of the row share y.
     for (let i = start + 1; i < end; i++) {
+      const y = out[i * 4]!;
       const first = out[i * 4 + 1]!;
       const last = out[i * 4 + 2]!;
       const k = out[i * 4 + 3]!;
-      let j = (i - 1) * 4;
-      for (const low = start * 4; j >= low && out[j + 1]! > first; j -= 4) {
-        out[j + 5] = out[j + 1]!;
-        out[j + 6] = out[j + 2]!;
-        out[j + 7] = out[j + 3]!;
+      let j = i - 1;
+      while (j >= start && out[j * 4 + 1]! > first) {
+        for (let c = 0; c < 4; c++) out[(j + 1) * 4 + c] = out[j * 4 + c]!;
+        j--;
       }
-      out[j + 5] = first;
-      out[j + 6] = last;
-      out[j + 7] = k;
+      out[(j + 1) * 4] = y;
+      out[(j + 1) * 4 + 1] = first;
+      out[(j + 1) * 4 + 2] = last;
+      out[(j + 1) * 4 + 3] = k;
     }
     let reach = -1;
     for (let i = start; i < end; i++) {

@@ -32,8 +32,8 @@ import {
  *
  * 1. `saveBackground`, before the face is drawn: rasterise the seam band (seamBand.ts) into
  *    disjoint row spans, each carrying its triangle's plane of the band coordinate u; keep the
- *    frame's background B where the detail mask is below 1 (packed in span order), and gather u
- *    per 8 px cell and −B at the D samples (every other pixel of every other row).
+ *    frame's background B where the detail mask is below 1 and at the D samples (every other
+ *    pixel of every other row), and gather u and −B per 8 px cell.
  * 2. `blend`, after: add F at the same samples (D = F − B per cell), build the pyramid
  *    (seamPyramid.ts), compute the low-frequency fields of the quality (laplacianSeam.ts or
  *    poissonSeam.ts), then rewrite each band pixel once as
@@ -71,37 +71,6 @@ const pixelTables = (() => {
   return { detail, guard };
 })();
 
-/** The kinds of band pixel `#writeBand` treats apart, by their masks. */
-const solidFlat = 0; // detail mask 1, guard 1: F + P1
-const solidEdge = 1; // detail mask 1, guard below 1: F + m·P1
-const mixed = 2; // detail mask between 0 and 1: both fields
-const clearEdge = 3; // detail mask 0: B + m·P0
-
-/**
- * The band codes cut into ranges of one kind of pixel each: per code its range, per range its
- * kind and its lowest and highest code. A span's code is linear along it, so it crosses each
- * range at most once, and the range's ends tell where (see `#writeBand`).
- */
-const pixelKinds = (() => {
-  const range = new Uint8Array(256);
-  const kinds: number[] = [];
-  const lowest: number[] = [];
-  const highest: number[] = [];
-  for (let code = 1; code < 256; code++) {
-    const w = pixelTables.detail[code]!;
-    const kind = w === 1 ? (pixelTables.guard[code] === 1 ? solidFlat : solidEdge) : w === 0 ? clearEdge : mixed;
-    if (kinds.length === 0 || kinds[kinds.length - 1] !== kind) {
-      kinds.push(kind);
-      lowest.push(code);
-      highest.push(code);
-    }
-    range[code] = kinds.length - 1;
-    highest[kinds.length - 1] = code;
-  }
-  range[0] = range[1]!;
-  return { range, kind: Uint8Array.from(kinds), lowest: Int32Array.from(lowest), highest: Int32Array.from(highest) };
-})();
-
 /** Band codes up to this one have the detail mask at 1: the face alone, no background needed. */
 const solidCode = (() => {
   let code = 1;
@@ -109,8 +78,13 @@ const solidCode = (() => {
   return code;
 })();
 
-/** The band coordinate up to which the detail mask is 1. */
+/** The band coordinates up to which the detail mask is 1, and from which it is 0. */
 const solidU = (solidCode - 1) / codeScale;
+const clearU = (() => {
+  let code = 255;
+  while (code > 1 && pixelTables.detail[code - 1] === 0) code--;
+  return (code - 1) / codeScale;
+})();
 
 /** Seam mode: which low-frequency field the blend adds. */
 export type SeamMode = 'laplacian' | 'poisson';
@@ -235,7 +209,6 @@ export class SeamBlender {
     const background = this.#background.value;
     const planes = this.#planes.value;
     const width = this.#width;
-    let kept = 0;
     for (let s = 0; s < count; s++) {
       const y = spans[s * 4]!;
       const first = spans[s * 4 + 1]!;
@@ -245,12 +218,14 @@ export class SeamBlender {
       const rowU = planes[k * 3]! + planes[k * 3 + 2]! * y;
       const row = ((y - oy) >> cellShift) * gw;
       const offset = y * width;
-      // The background, where kept (see `keptFrom`), packed span after span in span order:
-      // `#writeBand` reads it back in the same order, as one stream rather than a few words from
-      // each of ~1 500 row pieces of a frame-sized buffer.
-      const from = keptFrom(first, last, rowU, ux);
-      const to = keptTo(first, last, rowU, ux);
-      for (let o = offset + from, end = offset + to; o <= end; o++) background[kept++] = frame[o]!;
+      // The background is needed only where the detail mask is below 1 (u past solidU; u is
+      // linear along the span), a pixel of margin either side.
+      let from = first;
+      let to = last;
+      if (ux > 0) from = Math.max(first, Math.floor((solidU - rowU) / ux));
+      else if (ux < 0) to = Math.min(last, Math.ceil((solidU - rowU) / ux));
+      else if (rowU <= solidU) to = first - 1;
+      for (let o = offset + from, end = offset + to; o <= end; o++) background[o] = frame[o]!;
       // Per run of the span within a cell: its band pixels and Σu (u is linear along the span)
       // and, on even rows, −B at the D samples (even columns; `blend` adds F at the same pixels),
       // summed in integers and stored once per run.
@@ -261,21 +236,22 @@ export class SeamBlender {
         const n = runEnd - x + 1;
         const cell = (row + cx) * sumChannels;
         if (sampled) {
-          // r and b summed side by side in one integer (16 bits each: at most 4 samples of 255).
-          let rb = 0;
+          let r = 0;
           let g = 0;
+          let bl = 0;
           let samples = 0;
           for (let o = offset + ((x + 1) & ~1), end = offset + runEnd; o <= end; o += 2, samples++) {
             const b = frame[o]!;
-            rb += b & 0xff00ff;
+            r += b & 255;
             g += (b >> 8) & 255;
+            bl += (b >> 16) & 255;
           }
-          sums[cell] = sums[cell]! - (rb & 0xffff);
+          sums[cell] = sums[cell]! - r;
           sums[cell + 1] = sums[cell + 1]! - g;
-          sums[cell + 2] = sums[cell + 2]! - (rb >>> 16);
+          sums[cell + 2] = sums[cell + 2]! - bl;
           sums[cell + 3] = sums[cell + 3]! + samples;
         }
-        sums[cell + 4] = sums[cell + 4]! + n * (rowU + ux * (x + runEnd) * 0.5);
+        sums[cell + 4] = sums[cell + 4]! + n * (rowU + ux * ((x + runEnd) / 2));
         sums[cell + 5] = sums[cell + 5]! + n;
         x = runEnd + 1;
       }
@@ -335,14 +311,10 @@ export class SeamBlender {
   }
 
   /**
-   * Rewrite each band pixel (the spans are disjoint): `base + m·Q`, base F where the detail mask
-   * is 1, B where it is 0, their mix between; Q the low-frequency term. A span lies in one
-   * triangle, where u (and with it the band code, stepped in 16.16 fixed point) is linear, so it
-   * splits into at most a few pieces of one kind of pixel each (see `pixelKinds`), their ends
-   * found from the code's step. Each piece is one loop: along a row the fields are linear between
-   * the centre columns of the cells (bilinear on the grid, the row fixed), so they are stepped per
-   * pixel and set afresh at each column crossed. (Runs of one cell each, ~6 px on average, cost
-   * about twice as much per pixel on the machines measured.)
+   * Rewrite each band pixel (the spans are disjoint): `base + m·Q`, base F where the detail mask is 1, B where it is 0,
+   * their mix between; Q the low-frequency term, linear along x within a cell (stepped per pixel,
+   * recomputed every 8 pixels). A span lies in one triangle, where u is linear, so the ends of a
+   * run tell whether all of it has the mask at 1, all at 0, or some between.
    */
   #writeBand(frame: Int32Array, spans: Int32Array, count: number, ox: number, oy: number, gw: number): void {
     const background = this.#background.value;
@@ -350,246 +322,164 @@ export class SeamBlender {
     const fields = this.#fields;
     const width = this.#width;
     const { detail, guard } = pixelTables;
-    const { range: rangeOf, kind: kindOf, lowest, highest } = pixelKinds;
     const stride = gw * 6;
     const half = cellSize / 2;
-    const step = 1 / cellSize;
-    // The row's fraction between cell rows, and its row of cells, kept while the row lasts.
-    let rowY = -1;
-    let kept = 0;
-    let fy = 0;
-    let rowCells = 0;
+    // Each field's row of cells (interpolated to the pixel row) for the last cell it was needed
+    // in: a span that ends within a cell leaves it to the next span of the row.
+    let aKey = -1;
+    let a0l = 0;
+    let a1l = 0;
+    let a2l = 0;
+    let da0 = 0;
+    let da1 = 0;
+    let da2 = 0;
+    let bKey = -1;
+    let b0l = 0;
+    let b1l = 0;
+    let b2l = 0;
+    let db0 = 0;
+    let db1 = 0;
+    let db2 = 0;
     for (let s = 0; s < count; s++) {
       const y = spans[s * 4]!;
-      const first = spans[s * 4 + 1]!;
       const last = spans[s * 4 + 2]!;
       const k = spans[s * 4 + 3]!;
       const ux = planes[k * 3 + 1]!;
       const rowU = planes[k * 3]! + planes[k * 3 + 2]! * y;
-      if (y !== rowY) {
-        rowY = y;
-        const gy = (y + 0.5 - oy) / cellSize - 0.5;
-        const cy = Math.floor(gy);
-        fy = gy - cy;
-        rowCells = cy * gw;
-      }
+      // Cell centres sit at ox + 8·cx + 4: pixel x lies between columns cx and cx + 1 for
+      // x ∈ [ox + 8·cx + 4, ox + 8·cx + 11].
+      const gy = (y + 0.5 - oy) / cellSize - 0.5;
+      const cy = Math.floor(gy);
+      const fy = gy - cy;
       const offset = y * width;
-      // The span's background in the packed buffer (see `saveBackground`): pixel o's at o + shift.
-      const from = keptFrom(first, last, rowU, ux);
-      const shift = kept - from - offset;
-      kept += keptTo(first, last, rowU, ux) - from + 1;
+      const first = spans[s * 4 + 1]!;
       // Band code 1 + u·127 per pixel, stepped in 16.16 fixed point (u is linear along the span).
-      // (Math.floor(t + 0.5) is Math.round for these values, and compiles to less.)
-      let q = Math.floor((1.5 + (rowU + ux * first) * codeScale) * 65536 + 0.5);
-      const dq = Math.floor(ux * codeScale * 65536 + 0.5);
+      let q = Math.round((1.5 + (rowU + ux * first) * codeScale) * 65536);
+      const dq = Math.round(ux * codeScale * 65536);
       for (let x = first; x <= last; ) {
-        // The piece of pixels of one kind from x: until the code leaves the kind's range.
-        const c = q >> 16;
-        const range = rangeOf[c < 1 ? 1 : c > 255 ? 255 : c]!;
-        const kind = kindOf[range]!;
-        // Most spans lie in one range from end to end (the ranges are intervals of the code,
-        // linear along the span): no division then.
-        const cLast = (q + dq * (last - x)) >> 16;
-        let pieceEnd = last;
-        if (rangeOf[cLast < 1 ? 1 : cLast > 255 ? 255 : cLast] === range) {
-          pieceEnd = last;
-        } else if (dq > 0 && highest[range]! < 255) {
-          pieceEnd = Math.min(last, x + Math.ceil(((highest[range]! + 1) * 65536 - q) / dq) - 1);
-        } else if (dq < 0 && lowest[range]! > 1) {
-          pieceEnd = Math.min(last, x + Math.floor((q - lowest[range]! * 65536) / -dq));
-        }
-        // Cell centres sit at ox + 8·cx + 4: pixel x lies between columns cx and cx + 1 for
-        // x ∈ [ox + 8·cx + 4, ox + 8·cx + 11]. `i` is column cx's cell at the row above the
-        // pixel, `cross` the pixel past column cx + 1, `at` x's distance from column cx.
         const cx = (x - ox - half) >> cellShift;
-        let i = (rowCells + cx) * 6;
-        let cross = offset + ox + (cx << cellShift) + half + cellSize;
-        const at = (x - ox - (cx << cellShift) - half + 0.5) * step;
-        const end = offset + pieceEnd;
-        // At a column crossed, the first pixel is half a pixel past the column.
-        const halfStep = 0.5 * step;
-        if (kind === solidFlat) {
-          // F + P1, the guard 1 all along: P1 in 16.16 fixed point, set afresh at each column,
-          // the rounding's half added once (flooring a negative sum instead of truncating it
-          // changes nothing: it clamps to 0).
-          let l0 = fields[i + 3]! + (fields[i + stride + 3]! - fields[i + 3]!) * fy;
-          let l1 = fields[i + 4]! + (fields[i + stride + 4]! - fields[i + 4]!) * fy;
-          let l2 = fields[i + 5]! + (fields[i + stride + 5]! - fields[i + 5]!) * fy;
-          let r0 = fields[i + 9]! + (fields[i + stride + 9]! - fields[i + 9]!) * fy;
-          let r1 = fields[i + 10]! + (fields[i + stride + 10]! - fields[i + 10]!) * fy;
-          let r2 = fields[i + 11]! + (fields[i + stride + 11]! - fields[i + 11]!) * fy;
-          let f0 = ((l0 + (r0 - l0) * at) * 65536 + 32768) | 0;
-          let f1 = ((l1 + (r1 - l1) * at) * 65536 + 32768) | 0;
-          let f2 = ((l2 + (r2 - l2) * at) * 65536 + 32768) | 0;
-          let e0 = ((r0 - l0) * step * 65536) | 0;
-          let e1 = ((r1 - l1) * step * 65536) | 0;
-          let e2 = ((r2 - l2) * step * 65536) | 0;
-          for (let o = offset + x; o <= end; o++, f0 += e0, f1 += e1, f2 += e2) {
-            if (o === cross) {
-              cross += cellSize;
-              i += 6;
-              l0 = r0;
-              l1 = r1;
-              l2 = r2;
-              r0 = fields[i + 9]! + (fields[i + stride + 9]! - fields[i + 9]!) * fy;
-              r1 = fields[i + 10]! + (fields[i + stride + 10]! - fields[i + 10]!) * fy;
-              r2 = fields[i + 11]! + (fields[i + stride + 11]! - fields[i + 11]!) * fy;
-              f0 = ((l0 + (r0 - l0) * halfStep) * 65536 + 32768) | 0;
-              f1 = ((l1 + (r1 - l1) * halfStep) * 65536 + 32768) | 0;
-              f2 = ((l2 + (r2 - l2) * halfStep) * 65536 + 32768) | 0;
-              e0 = ((r0 - l0) * step * 65536) | 0;
-              e1 = ((r1 - l1) * step * 65536) | 0;
-              e2 = ((r2 - l2) * step * 65536) | 0;
+        const runStart = ox + (cx << cellShift) + half;
+        const runEnd = Math.min(last, runStart + cellSize - 1);
+        const uFirst = rowU + ux * x;
+        const uLast = rowU + ux * runEnd;
+        const uLow = uFirst < uLast ? uFirst : uLast;
+        const uHigh = uFirst > uLast ? uFirst : uLast;
+        const solid = uHigh <= solidU;
+        const clear = uLow >= clearU;
+        const key = y * gw + cx;
+        const i00 = (cy * gw + cx) * 6;
+        if (!solid && key !== aKey) {
+          // P0 at the run's row: the field's value at the cell's centre column and its step per pixel.
+          aKey = key;
+          const below = i00 + stride;
+          a0l = fields[i00]! + (fields[below]! - fields[i00]!) * fy;
+          a1l = fields[i00 + 1]! + (fields[below + 1]! - fields[i00 + 1]!) * fy;
+          a2l = fields[i00 + 2]! + (fields[below + 2]! - fields[i00 + 2]!) * fy;
+          da0 = (fields[i00 + 6]! + (fields[below + 6]! - fields[i00 + 6]!) * fy - a0l) / cellSize;
+          da1 = (fields[i00 + 7]! + (fields[below + 7]! - fields[i00 + 7]!) * fy - a1l) / cellSize;
+          da2 = (fields[i00 + 8]! + (fields[below + 8]! - fields[i00 + 8]!) * fy - a2l) / cellSize;
+        }
+        if (!clear && key !== bKey) {
+          // P1, the same.
+          bKey = key;
+          const below = i00 + stride;
+          b0l = fields[i00 + 3]! + (fields[below + 3]! - fields[i00 + 3]!) * fy;
+          b1l = fields[i00 + 4]! + (fields[below + 4]! - fields[i00 + 4]!) * fy;
+          b2l = fields[i00 + 5]! + (fields[below + 5]! - fields[i00 + 5]!) * fy;
+          db0 = (fields[i00 + 9]! + (fields[below + 9]! - fields[i00 + 9]!) * fy - b0l) / cellSize;
+          db1 = (fields[i00 + 10]! + (fields[below + 10]! - fields[i00 + 10]!) * fy - b1l) / cellSize;
+          db2 = (fields[i00 + 11]! + (fields[below + 11]! - fields[i00 + 11]!) * fy - b2l) / cellSize;
+        }
+        // Pixels from the cell's centre column to the run's first pixel's centre.
+        const at = x - runStart + 0.5;
+        const end = offset + runEnd;
+        if (solid || clear) {
+          // One field: P1 over the face, P0 over the background.
+          let p0 = solid ? b0l + db0 * at : a0l + da0 * at;
+          let p1 = solid ? b1l + db1 * at : a1l + da1 * at;
+          let p2 = solid ? b2l + db2 * at : a2l + da2 * at;
+          const d0 = solid ? db0 : da0;
+          const d1 = solid ? db1 : da1;
+          const d2 = solid ? db2 : da2;
+          const source = solid ? frame : background;
+          if (uLow >= innerGuard && uHigh <= 2 - outerGuard) {
+            // The guard is 1 all along the run: Q in 16.16 fixed point, the rounding's half added
+            // once (flooring a negative sum instead of truncating it changes nothing: it clamps to 0).
+            let f0 = (p0 * 65536 + 32768) | 0;
+            let f1 = (p1 * 65536 + 32768) | 0;
+            let f2 = (p2 * 65536 + 32768) | 0;
+            const e0 = (d0 * 65536) | 0;
+            const e1 = (d1 * 65536) | 0;
+            const e2 = (d2 * 65536) | 0;
+            for (let o = offset + x; o <= end; o++, f0 += e0, f1 += e1, f2 += e2) {
+              const v = source[o]!;
+              let r = (v & 255) + (f0 >> 16);
+              let gr = ((v >> 8) & 255) + (f1 >> 16);
+              let bl = ((v >> 16) & 255) + (f2 >> 16);
+              if ((r | gr | bl) & ~255) {
+                r = r < 0 ? 0 : r > 255 ? 255 : r;
+                gr = gr < 0 ? 0 : gr > 255 ? 255 : gr;
+                bl = bl < 0 ? 0 : bl > 255 ? 255 : bl;
+              }
+              frame[o] = (v & 0xff000000) | r | (gr << 8) | (bl << 16);
             }
-            const v = frame[o]!;
-            let r = (v & 255) + (f0 >> 16);
-            let gr = ((v >> 8) & 255) + (f1 >> 16);
-            let bl = ((v >> 16) & 255) + (f2 >> 16);
-            if ((r | gr | bl) & ~255) {
-              r = r < 0 ? 0 : r > 255 ? 255 : r;
-              gr = gr < 0 ? 0 : gr > 255 ? 255 : gr;
-              bl = bl < 0 ? 0 : bl > 255 ? 255 : bl;
+            q += dq * (runEnd - x + 1);
+          } else {
+            for (let o = offset + x; o <= end; o++, p0 += d0, p1 += d1, p2 += d2, q += dq) {
+              const c = q >> 16;
+              const g = guard[c < 1 ? 1 : c > 255 ? 255 : c]!;
+              const v = source[o]!;
+              let r = ((v & 255) + g * p0 + 0.5) | 0;
+              let gr = (((v >> 8) & 255) + g * p1 + 0.5) | 0;
+              let bl = (((v >> 16) & 255) + g * p2 + 0.5) | 0;
+              if ((r | gr | bl) & ~255) {
+                r = r < 0 ? 0 : r > 255 ? 255 : r;
+                gr = gr < 0 ? 0 : gr > 255 ? 255 : gr;
+                bl = bl < 0 ? 0 : bl > 255 ? 255 : bl;
+              }
+              frame[o] = (v & 0xff000000) | r | (gr << 8) | (bl << 16);
             }
-            frame[o] = (v & 0xff000000) | r | (gr << 8) | (bl << 16);
           }
-          q += dq * (pieceEnd - x + 1);
-        } else if (kind === mixed) {
-          // Both fields, P0 (a) and P1 (b), mixed by the detail mask:
-          // B + w·(F − B) + g·(P0 + w·(P1 − P0)).
-          let la0 = fields[i]! + (fields[i + stride]! - fields[i]!) * fy;
-          let la1 = fields[i + 1]! + (fields[i + stride + 1]! - fields[i + 1]!) * fy;
-          let la2 = fields[i + 2]! + (fields[i + stride + 2]! - fields[i + 2]!) * fy;
-          let lb0 = fields[i + 3]! + (fields[i + stride + 3]! - fields[i + 3]!) * fy;
-          let lb1 = fields[i + 4]! + (fields[i + stride + 4]! - fields[i + 4]!) * fy;
-          let lb2 = fields[i + 5]! + (fields[i + stride + 5]! - fields[i + 5]!) * fy;
-          let da0 = (fields[i + 6]! + (fields[i + stride + 6]! - fields[i + 6]!) * fy - la0) * step;
-          let da1 = (fields[i + 7]! + (fields[i + stride + 7]! - fields[i + 7]!) * fy - la1) * step;
-          let da2 = (fields[i + 8]! + (fields[i + stride + 8]! - fields[i + 8]!) * fy - la2) * step;
-          let db0 = (fields[i + 9]! + (fields[i + stride + 9]! - fields[i + 9]!) * fy - lb0) * step;
-          let db1 = (fields[i + 10]! + (fields[i + stride + 10]! - fields[i + 10]!) * fy - lb1) * step;
-          let db2 = (fields[i + 11]! + (fields[i + stride + 11]! - fields[i + 11]!) * fy - lb2) * step;
-          let p0 = la0 + da0 * cellSize * at;
-          let p1 = la1 + da1 * cellSize * at;
-          let p2 = la2 + da2 * cellSize * at;
-          let t0 = lb0 + db0 * cellSize * at;
-          let t1 = lb1 + db1 * cellSize * at;
-          let t2 = lb2 + db2 * cellSize * at;
+        } else {
+          // Both fields, P0 (a) and P1 (b), mixed by the detail mask.
+          let a0 = a0l + da0 * at;
+          let a1 = a1l + da1 * at;
+          let a2 = a2l + da2 * at;
+          let b0 = b0l + db0 * at;
+          let b1 = b1l + db1 * at;
+          let b2 = b2l + db2 * at;
           for (let o = offset + x; o <= end; o++, q += dq) {
-            if (o === cross) {
-              cross += cellSize;
-              i += 6;
-              la0 = fields[i]! + (fields[i + stride]! - fields[i]!) * fy;
-              la1 = fields[i + 1]! + (fields[i + stride + 1]! - fields[i + 1]!) * fy;
-              la2 = fields[i + 2]! + (fields[i + stride + 2]! - fields[i + 2]!) * fy;
-              lb0 = fields[i + 3]! + (fields[i + stride + 3]! - fields[i + 3]!) * fy;
-              lb1 = fields[i + 4]! + (fields[i + stride + 4]! - fields[i + 4]!) * fy;
-              lb2 = fields[i + 5]! + (fields[i + stride + 5]! - fields[i + 5]!) * fy;
-              da0 = (fields[i + 6]! + (fields[i + stride + 6]! - fields[i + 6]!) * fy - la0) * step;
-              da1 = (fields[i + 7]! + (fields[i + stride + 7]! - fields[i + 7]!) * fy - la1) * step;
-              da2 = (fields[i + 8]! + (fields[i + stride + 8]! - fields[i + 8]!) * fy - la2) * step;
-              db0 = (fields[i + 9]! + (fields[i + stride + 9]! - fields[i + 9]!) * fy - lb0) * step;
-              db1 = (fields[i + 10]! + (fields[i + stride + 10]! - fields[i + 10]!) * fy - lb1) * step;
-              db2 = (fields[i + 11]! + (fields[i + stride + 11]! - fields[i + 11]!) * fy - lb2) * step;
-              p0 = la0 + da0 * 0.5;
-              p1 = la1 + da1 * 0.5;
-              p2 = la2 + da2 * 0.5;
-              t0 = lb0 + db0 * 0.5;
-              t1 = lb1 + db1 * 0.5;
-              t2 = lb2 + db2 * 0.5;
-            }
-            const code = q >> 16;
+            const c = q >> 16;
+            const code = c < 1 ? 1 : c > 255 ? 255 : c;
+            // B + w·(F − B) + g·(P0 + w·(P1 − P0)).
             const w = detail[code]!;
             const g = guard[code]!;
             const f = frame[o]!;
-            const b = background[o + shift]!;
+            const b = background[o]!;
             const br = b & 255;
             const bg = (b >> 8) & 255;
             const bb = (b >> 16) & 255;
-            let r = (br + w * ((f & 255) - br) + g * (p0 + w * (t0 - p0)) + 0.5) | 0;
-            let gr = (bg + w * (((f >> 8) & 255) - bg) + g * (p1 + w * (t1 - p1)) + 0.5) | 0;
-            let bl = (bb + w * (((f >> 16) & 255) - bb) + g * (p2 + w * (t2 - p2)) + 0.5) | 0;
+            let r = (br + w * ((f & 255) - br) + g * (a0 + w * (b0 - a0)) + 0.5) | 0;
+            let gr = (bg + w * (((f >> 8) & 255) - bg) + g * (a1 + w * (b1 - a1)) + 0.5) | 0;
+            let bl = (bb + w * (((f >> 16) & 255) - bb) + g * (a2 + w * (b2 - a2)) + 0.5) | 0;
             if ((r | gr | bl) & ~255) {
               r = r < 0 ? 0 : r > 255 ? 255 : r;
               gr = gr < 0 ? 0 : gr > 255 ? 255 : gr;
               bl = bl < 0 ? 0 : bl > 255 ? 255 : bl;
             }
             frame[o] = (b & 0xff000000) | r | (gr << 8) | (bl << 16);
-            p0 += da0;
-            p1 += da1;
-            p2 += da2;
-            t0 += db0;
-            t1 += db1;
-            t2 += db2;
-          }
-        } else {
-          // One field and the guard: F + g·P1 at the inner edge, B + g·P0 at the outer one.
-          const source = kind === solidEdge ? frame : background;
-          const at0 = kind === solidEdge ? 0 : shift;
-          const field = kind === solidEdge ? i + 3 : i;
-          i = field;
-          let l0 = fields[i]! + (fields[i + stride]! - fields[i]!) * fy;
-          let l1 = fields[i + 1]! + (fields[i + stride + 1]! - fields[i + 1]!) * fy;
-          let l2 = fields[i + 2]! + (fields[i + stride + 2]! - fields[i + 2]!) * fy;
-          let d0 = (fields[i + 6]! + (fields[i + stride + 6]! - fields[i + 6]!) * fy - l0) * step;
-          let d1 = (fields[i + 7]! + (fields[i + stride + 7]! - fields[i + 7]!) * fy - l1) * step;
-          let d2 = (fields[i + 8]! + (fields[i + stride + 8]! - fields[i + 8]!) * fy - l2) * step;
-          let p0 = l0 + d0 * cellSize * at;
-          let p1 = l1 + d1 * cellSize * at;
-          let p2 = l2 + d2 * cellSize * at;
-          for (let o = offset + x; o <= end; o++, p0 += d0, p1 += d1, p2 += d2, q += dq) {
-            if (o === cross) {
-              cross += cellSize;
-              i += 6;
-              l0 = fields[i]! + (fields[i + stride]! - fields[i]!) * fy;
-              l1 = fields[i + 1]! + (fields[i + stride + 1]! - fields[i + 1]!) * fy;
-              l2 = fields[i + 2]! + (fields[i + stride + 2]! - fields[i + 2]!) * fy;
-              d0 = (fields[i + 6]! + (fields[i + stride + 6]! - fields[i + 6]!) * fy - l0) * step;
-              d1 = (fields[i + 7]! + (fields[i + stride + 7]! - fields[i + 7]!) * fy - l1) * step;
-              d2 = (fields[i + 8]! + (fields[i + stride + 8]! - fields[i + 8]!) * fy - l2) * step;
-              p0 = l0 + d0 * 0.5;
-              p1 = l1 + d1 * 0.5;
-              p2 = l2 + d2 * 0.5;
-            }
-            const c = q >> 16;
-            const g = guard[c < 1 ? 1 : c > 255 ? 255 : c]!;
-            const v = source[o + at0]!;
-            let r = ((v & 255) + g * p0 + 0.5) | 0;
-            let gr = (((v >> 8) & 255) + g * p1 + 0.5) | 0;
-            let bl = (((v >> 16) & 255) + g * p2 + 0.5) | 0;
-            if ((r | gr | bl) & ~255) {
-              r = r < 0 ? 0 : r > 255 ? 255 : r;
-              gr = gr < 0 ? 0 : gr > 255 ? 255 : gr;
-              bl = bl < 0 ? 0 : bl > 255 ? 255 : bl;
-            }
-            frame[o] = (v & 0xff000000) | r | (gr << 8) | (bl << 16);
+            a0 += da0;
+            a1 += da1;
+            a2 += da2;
+            b0 += db0;
+            b1 += db1;
+            b2 += db2;
           }
         }
-        x = pieceEnd + 1;
+        x = runEnd + 1;
       }
     }
   }
-}
-
-/*
- * The pixels of a span whose background `saveBackground` keeps: only where the detail mask is
- * below 1 (u past solidU; u is linear along the span, so a prefix, a suffix, all or none), with a
- * pixel of margin. Most spans lie wholly on one side of solidU: no division then. `keptFrom`
- * gives the first (last + 1 for none), `keptTo` the last (last for none).
- */
-function keptFrom(first: number, last: number, rowU: number, ux: number): number {
-  const uFirst = rowU + ux * first;
-  const uLast = rowU + ux * last;
-  if (uFirst <= solidU && uLast <= solidU) return last + 1;
-  if (uFirst > solidU && uLast > solidU) return first;
-  return ux > 0 ? Math.max(first, Math.floor((solidU - rowU) / ux)) : first;
-}
-
-function keptTo(first: number, last: number, rowU: number, ux: number): number {
-  const uFirst = rowU + ux * first;
-  const uLast = rowU + ux * last;
-  if (uFirst <= solidU && uLast <= solidU) return last;
-  if (uFirst > solidU && uLast > solidU) return last;
-  return ux > 0 ? last : Math.min(last, Math.ceil((solidU - rowU) / ux));
 }
 
 /**
@@ -615,19 +505,20 @@ function sampleFace(
     for (let x = (spans[s * 4 + 1]! + 1) & ~1; x <= last; ) {
       const cx = (x - ox) >> cellShift;
       const runEnd = Math.min(last, ox + (cx << cellShift) + cellSize - 1);
-      // r and b side by side in one integer, as in `saveBackground`.
-      let rb = 0;
+      let r = 0;
       let g = 0;
+      let b = 0;
       let o = offset + x;
       for (const end = offset + runEnd; o <= end; o += 2) {
         const f = frame[o]!;
-        rb += f & 0xff00ff;
+        r += f & 255;
         g += (f >> 8) & 255;
+        b += (f >> 16) & 255;
       }
       const cell = (row + cx) * sumChannels;
-      sums[cell] = sums[cell]! + (rb & 0xffff);
+      sums[cell] = sums[cell]! + r;
       sums[cell + 1] = sums[cell + 1]! + g;
-      sums[cell + 2] = sums[cell + 2]! + (rb >>> 16);
+      sums[cell + 2] = sums[cell + 2]! + b;
       x = o - offset;
     }
   }

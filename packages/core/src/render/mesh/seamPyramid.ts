@@ -84,15 +84,6 @@ export function smoothLevel(
       const r = (x < w - 1 ? i + 1 : i) * channels;
       const m = i * channels;
       const t = i * 4;
-      if (sums[l + 3] === 0 && sums[m + 3] === 0 && sums[r + 3] === 0) {
-        // No samples here or either side (most of the grid: inside the inner ring and past the
-        // ring), so no sums of D either.
-        tmp[t] = 0;
-        tmp[t + 1] = 0;
-        tmp[t + 2] = 0;
-        tmp[t + 3] = 0;
-        continue;
-      }
       tmp[t] = sums[l]! + 2 * sums[m]! + sums[r]!;
       tmp[t + 1] = sums[l + 1]! + 2 * sums[m + 1]! + sums[r + 1]!;
       tmp[t + 2] = sums[l + 2]! + 2 * sums[m + 2]! + sums[r + 2]!;
@@ -172,7 +163,9 @@ export function markInside(
 
 /**
  * Bilinear up-sampling of a coarse field (`channels` per cell, `cw × ch`) onto the cell centres
- * of the level below (`fw × fh`), edges clamped.
+ * of the level below (`fw × fh`), edges clamped. With `codes` (one band code per fine cell),
+ * cells wholly inside the inner ring (code 1) or outside the ring (255) are left as they are:
+ * the caller does not read them.
  *
  * @internal
  */
@@ -184,6 +177,7 @@ export function upsample(
   fw: number,
   fh: number,
   channels: number,
+  codes?: Float32Array,
 ): void {
   // A fine cell's centre lies a quarter of a coarse cell from its parent's centre: toward the
   // previous coarse cell for an even index, the next for an odd one (weights ¾ and ¼).
@@ -194,6 +188,13 @@ export function upsample(
     const far = otherY * cw;
     let to = y * fw * channels;
     for (let x = 0; x < fw; x++) {
+      if (codes) {
+        const code = codes[y * fw + x]!;
+        if (code === 1 || code === 255) {
+          to += channels;
+          continue;
+        }
+      }
       const parentX = x >> 1;
       const otherX = x & 1 ? (parentX + 1 < cw ? parentX + 1 : parentX) : parentX > 0 ? parentX - 1 : 0;
       const a = (near + parentX) * channels;
