@@ -25,6 +25,9 @@ import { convexRowSpan, startConvexRows } from './layerHull';
 
 /** Fixed-point scale of crop coordinates. */
 const one = 65536;
+const lanes = 0x00ff00ff;
+/** Half of 128 in both lanes: rounds a 7-bit-weighted sum to nearest. */
+const half = 0x00400040;
 /** Whether an Int32Array over RGBA bytes reads r in its low byte (every engine we target). */
 const littleEndian = new Uint8Array(Int32Array.of(1).buffer)[0] === 1;
 
@@ -275,11 +278,6 @@ function blendRowBytes(
   du: number,
   dv: number,
 ): void {
-  // Declared here, not at module level: a bundler turns module constants into mutable module
-  // variables, which V8 then loads again at every use inside the loop.
-  const lanes = 0x00ff00ff;
-  /** Half of 128 in both lanes: rounds a 7-bit-weighted sum to nearest. */
-  const half = 0x00400040;
   let u = uStart;
   let v = vStart;
   let o = start;
@@ -345,9 +343,6 @@ function blendRowWords(
   du: number,
   dv: number,
 ): void {
-  // Local for the same reason as in blendRowBytes.
-  const lanes = 0x00ff00ff;
-  const half = 0x00400040;
   let u = uStart;
   let v = vStart;
   const end = start + count;

@@ -26,15 +26,12 @@ import type { TemplateMouthSource } from './recordedMouth';
  * the gap shows face rather than background, and never shows over the front surface.
  */
 
-/*
- * The constants of the fixed-point arithmetic are declared in the functions that use them, not
- * once here: `one = 65536` (16.16 coordinates), `lanes = 0x00ff00ff` (red and blue in 16-bit
- * lanes), `half = 0x00400040` (64, half of 128, in both lanes) and `opaqueAlpha` (alpha 255 in the
- * top byte, as an int32: frames are opaque, so where the face is solid the whole word is stored
- * without reading the frame first). Bundled, as the package ships (tsup), top-level consts become
- * module `var`s, which V8 reloads at every use inside the pixel loops; declared locally they are
- * folded into the code (the mesh bench's draft frame, bundled: 5.3 → 4.4 ms).
- */
+const one = 65536;
+const lanes = 0x00ff00ff;
+const half = 0x00400040;
+/** Alpha 255 in the top byte, as an int32. Frames are opaque, so where the face is solid the
+ * whole word is stored without reading the frame first. */
+const opaqueAlpha = 0xff000000 | 0;
 /** Triangles smaller than this (px²) in the frame are not drawn: they cover no pixel centre. */
 const minArea = 1e-3;
 /**
@@ -278,7 +275,6 @@ function drawTriangle(
   eyeShift: Float64Array | undefined,
   eye: number,
 ): void {
-  const one = 65536;
   // Vertices sorted by y: (ax, ay) top, (bx, by) middle, (cx, cy) bottom.
   let i0 = triangles[k * 3]!;
   let i1 = triangles[k * 3 + 1]!;
@@ -310,10 +306,9 @@ function drawTriangle(
   const alpha0 = coefficients[at + 6]!;
   const alphaX = coefficients[at + 7]!;
   const alphaY = coefficients[at + 8]!;
-  // Integer steps (and integer accumulators below), so that the span loops stay in int32.
-  const du = Math.round(ux * one) | 0;
-  const dv = Math.round(vx * one) | 0;
-  const dAlpha = Math.round(alphaX * one) | 0;
+  const du = Math.round(ux * one);
+  const dv = Math.round(vx * one);
+  const dAlpha = Math.round(alphaX * one);
   const opaque = alphaX === 0 && alphaY === 0 && alpha0 >= 255;
 
   for (let y = yFirst; y <= yLast; y++) {
@@ -326,96 +321,20 @@ function drawTriangle(
     const last = Math.min(xMax, Math.ceil(right - 0.5) - 1);
     if (first > last) continue;
     const xc = first + 0.5;
-    const u = Math.round((u0 + ux * xc + uy * yc) * one) | 0;
-    const v = Math.round((v0 + vx * xc + vy * yc) * one) | 0;
-    const o = y * frameWidth + first;
+    let u = Math.round((u0 + ux * xc + uy * yc) * one) | 0;
+    let v = Math.round((v0 + vx * xc + vy * yc) * one) | 0;
+    let o = y * frameWidth + first;
     const end = o + (last - first);
     if (mouth !== undefined && kind === triangleKind.mouth) {
-      shadeMouthSpan(frame, o, end, u, du, mouth);
-    } else if (eye >= 0 && eyeShift !== undefined && opaque) {
-      drawShiftedSpan(frame, o, end, crop, cw, u0 + ux * xc + uy * yc, v0 + vx * xc + vy * yc, ux, vx, eyeShift, eye);
-    } else if (opaque) {
-      copySpan(frame, o, end, crop, cw, u, v, du, dv);
-    } else {
-      const alpha = Math.round((alpha0 + alphaX * xc + alphaY * yc) * one) | 0;
-      blendSpan(frame, o, end, crop, cw, u, v, du, dv, alpha, dAlpha);
+      for (; o <= end; o++, u += du) frame[o] = opaqueAlpha | shadeMouth(u >> 16, mouth);
+      continue;
     }
-  }
-}
-
-/*
- * The span loops, one per way of drawing, chosen once per span: the per-pixel loop carries no
- * test of the mode, the opaque one none of opacity, and a ring pixel at opacity 0 is not sampled.
- * The bilinear sample is the same in both (rows first, then between them, in 16-bit lanes).
- * Measured under tsx on the mesh bench, neither warpBlend's `a·128 + (b − a)·f` form nor one
- * rounding per channel with exact 14-bit weights was faster; one rounding with 7-bit weights in
- * lanes was (~10 %) but strays up to 3 levels on high-contrast 2 × 2 cells.
- */
-
-/** An opaque span: every pixel stored without reading the frame. */
-function copySpan(
-  frame: Int32Array,
-  from: number,
-  end: number,
-  crop: Int32Array,
-  cw: number,
-  uStart: number,
-  vStart: number,
-  du: number,
-  dv: number,
-): void {
-  const lanes = 0x00ff00ff;
-  const half = 0x00400040;
-  const opaqueAlpha = 0xff000000 | 0;
-  let u = uStart;
-  let v = vStart;
-  for (let o = from; o <= end; o++) {
-    const i = (v >> 16) * cw + (u >> 16);
-    const p00 = crop[i]!;
-    const p01 = crop[i + 1]!;
-    const p10 = crop[i + cw]!;
-    const p11 = crop[i + cw + 1]!;
-    const fx = (u >> 9) & 127;
-    const gx = 128 - fx;
-    const fy = (v >> 9) & 127;
-    const gy = 128 - fy;
-    const rbTop = (((p00 & lanes) * gx + (p01 & lanes) * fx + half) >> 7) & lanes;
-    const gTop = (((p00 >> 8) & 255) * gx + ((p01 >> 8) & 255) * fx + 64) >> 7;
-    const rbBottom = (((p10 & lanes) * gx + (p11 & lanes) * fx + half) >> 7) & lanes;
-    const gBottom = (((p10 >> 8) & 255) * gx + ((p11 >> 8) & 255) * fx + 64) >> 7;
-    const rb = ((rbTop * gy + rbBottom * fy + half) >> 7) & lanes;
-    const g = (gTop * gy + gBottom * fy + 64) >> 7;
-    frame[o] = opaqueAlpha | rb | (g << 8);
-    u = (u + du) | 0;
-    v = (v + dv) | 0;
-  }
-}
-
-/**
- * A span across the ring, where the face's opacity (`alpha`, 0…255 in 16.16, stepping by
- * `dAlpha`) fades: the face blended over the frame, pixels at opacity 0 left alone.
- */
-function blendSpan(
-  frame: Int32Array,
-  from: number,
-  end: number,
-  crop: Int32Array,
-  cw: number,
-  uStart: number,
-  vStart: number,
-  du: number,
-  dv: number,
-  alphaStart: number,
-  dAlpha: number,
-): void {
-  const lanes = 0x00ff00ff;
-  const half = 0x00400040;
-  let u = uStart;
-  let v = vStart;
-  let alpha = alphaStart;
-  for (let o = from; o <= end; o++) {
-    const a = alpha >> 16;
-    if (a > 0) {
+    if (eye >= 0 && eyeShift !== undefined && opaque) {
+      drawShiftedSpan(frame, o, end, crop, cw, u0 + ux * xc + uy * yc, v0 + vx * xc + vy * yc, ux, vx, eyeShift, eye);
+      continue;
+    }
+    let alpha = Math.round((alpha0 + alphaX * xc + alphaY * yc) * one) | 0;
+    for (; o <= end; o++) {
       const i = (v >> 16) * cw + (u >> 16);
       const p00 = crop[i]!;
       const p01 = crop[i + 1]!;
@@ -431,26 +350,23 @@ function blendSpan(
       const gBottom = (((p10 >> 8) & 255) * gx + ((p11 >> 8) & 255) * fx + 64) >> 7;
       const rb = ((rbTop * gy + rbBottom * fy + half) >> 7) & lanes;
       const g = (gTop * gy + gBottom * fy + 64) >> 7;
-      // 7-bit weight so that lane products stay below 2³¹.
-      const w = a >= 255 ? 128 : (a + 1) >> 1;
-      const f = frame[o]!;
-      const rbOut = (((f & lanes) * (128 - w) + rb * w + half) >> 7) & lanes;
-      const gOut = (((f >> 8) & 255) * (128 - w) + g * w + 64) >> 7;
-      frame[o] = (f & 0xff000000) | rbOut | (gOut << 8);
+      if (opaque) {
+        frame[o] = opaqueAlpha | rb | (g << 8);
+      } else {
+        const a = alpha >> 16;
+        alpha += dAlpha;
+        if (a > 0) {
+          // 7-bit weight so that lane products stay below 2³¹.
+          const w = a >= 255 ? 128 : (a + 1) >> 1;
+          const f = frame[o]!;
+          const rbOut = (((f & lanes) * (128 - w) + rb * w + half) >> 7) & lanes;
+          const gOut = (((f >> 8) & 255) * (128 - w) + g * w + 64) >> 7;
+          frame[o] = (f & 0xff000000) | rbOut | (gOut << 8);
+        }
+      }
+      u += du;
+      v += dv;
     }
-    alpha = (alpha + dAlpha) | 0;
-    u = (u + du) | 0;
-    v = (v + dv) | 0;
-  }
-}
-
-/** A span of the shaded mouth interior, its depth `d` (16.16) stepping by `dd`. */
-function shadeMouthSpan(frame: Int32Array, from: number, end: number, d: number, dd: number, mouth: MouthColours): void {
-  const opaqueAlpha = 0xff000000 | 0;
-  let depth = d;
-  for (let o = from; o <= end; o++) {
-    frame[o] = opaqueAlpha | shadeMouth(depth >> 16, mouth);
-    depth = (depth + dd) | 0;
   }
 }
 
@@ -472,10 +388,6 @@ function drawShiftedSpan(
   shift: Float64Array,
   at: number,
 ): void {
-  const one = 65536;
-  const lanes = 0x00ff00ff;
-  const half = 0x00400040;
-  const opaqueAlpha = 0xff000000 | 0;
   const cx = shift[at]!;
   const cy = shift[at + 1]!;
   const ax = shift[at + 2]!;
