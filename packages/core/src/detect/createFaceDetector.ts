@@ -301,8 +301,9 @@ class TfjsFaceDetector implements FaceDetector {
   /**
    * Look at the whole photo, scaled down to {@link TfjsFaceDetector.maxInputSide} when larger;
    * when the box detector is not sure of an upright face (and in `'image'` mode), look again
-   * turned 90°, 270° and 180° and keep the look it is surest of (a sideways or upside-down photo
-   * that lost its EXIF orientation). When the look was scaled down, a face
+   * turned 90°, 270° and 180° and keep the look it is surest of, where that is sure enough to
+   * beat the upright look ({@link turnedLookWins}; a sideways or upside-down photo that lost its
+   * EXIF orientation). When the look was scaled down, a face
    * that came out small there is measured again on a crop of the full-resolution photo around
    * it, so that the mesh gets as many pixels of it as it can use.
    */
